@@ -1,0 +1,36 @@
+/** @jest-config-loader esbuild-register */
+import type { Config } from 'jest';
+
+// TypeScript 7 has no JS compiler API, so ts-jest cannot run; swc compiles the tests with the
+// same decorator semantics as tsc (legacy decorators + emitted design:* metadata).
+const swc = {
+  jsc: {
+    parser: { syntax: 'typescript', decorators: true },
+    transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+    target: 'es2022',
+    keepClassNames: true,
+  },
+  module: { type: 'commonjs' },
+  sourceMaps: 'inline',
+};
+
+const project = (name: string, root: string): Config => ({
+  displayName: name,
+  rootDir: `<rootDir>/${root}`,
+  testEnvironment: 'node',
+  testMatch: ['<rootDir>/tests/**/*.test.ts'],
+  transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', swc] },
+  // Tests run against the sources, so `npm test` never sees a stale build.
+  moduleNameMapper: {
+    '^@cello/core$': '<rootDir>/../../packages/core/src/index.ts',
+    // Sources import './x.js' (NodeNext); under jest they resolve to './x.ts'.
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+});
+
+const config: Config = {
+  projects: [project('core', 'packages/core'), project('example', 'apps/example')],
+  testTimeout: 20000,
+};
+
+export default config;

@@ -1,0 +1,327 @@
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyServerOptions,
+  type InjectOptions,
+  type LightMyRequestResponse,
+} from 'fastify';
+import { container as rootContainer, type DependencyContainer } from 'tsyringe';
+import type { AppRuntime } from './app-runtime.js';
+import type { Dependency } from './di/dependency.js';
+import { singletonClasses } from './di/singleton-registry.js';
+import { celloError } from './errors/cello-error.js';
+import { installBodyParsers } from './http/body-parsers.js';
+import { handleError } from './http/error-response.js';
+import { requestDecorations } from './http/fastify-augment.js';
+import { HttpError } from './http/http-error.js';
+import { httpMethods, type HttpMethod } from './http/methods.js';
+import { drainServers } from './lifecycle/drain.js';
+import { Lifecycle, type LifecycleEvent, type LifecycleHook } from './lifecycle/hooks.js';
+import { knownServices } from './lifecycle/known-services.js';
+import { handleSignals } from './lifecycle/signals.js';
+import type { Constructor, RouteOptions } from './metadata/types.js';
+import { resolveController } from './di/resolve-controller.js';
+import { compileRoute } from './routing/compile-route.js';
+import { MethodIndex } from './routing/method-index.js';
+import { functionalParams } from './routing/param-definitions.js';
+import { joinPath } from './routing/path.js';
+import type { RouteDefinition } from './routing/route-table.js';
+import { scanController } from './routing/scan-controllers.js';
+
+export interface AppOptions {
+  /** Controller classes; more can be added with `register()` before the app starts. */
+  controllers?: Constructor[];
+  /**
+   * `true` (default, level from LOG_LEVEL or 'info'), `false`, pino options, or a pino-compatible
+   * logger instance.
+   */
+  logger?: boolean | FastifyServerOptions['logger'] | FastifyBaseLogger;
+  /** Largest accepted body, in bytes (default 1 MiB). */
+  bodyLimit?: number;
+  /** Trust `X-Forwarded-*` headers: `true`, a hop count, or trusted addresses (as fastify). */
+  trustProxy?: FastifyServerOptions['trustProxy'];
+  /** Seconds `close()` waits for in-flight requests and queued background tasks (default 10). */
+  shutdownTimeout?: number;
+  /** Close gracefully on SIGINT/SIGTERM once listening (default true). */
+  handleSignals?: boolean;
+  /** Parent container for the app's own child container (default: tsyringe's root). */
+  container?: DependencyContainer;
+  /** Extra fastify options, for what Cello does not cover itself. */
+  fastify?: Omit<FastifyServerOptions, 'logger' | 'bodyLimit' | 'trustProxy'>;
+}
+
+export interface ListenOptions {
+  port?: number;
+  host?: string;
+}
+
+export type RouteHandler = (...args: any[]) => unknown;
+
+type State = 'configuring' | 'starting' | 'started' | 'closing' | 'closed';
+
+function isLoggerInstance(value: unknown): value is FastifyBaseLogger {
+  return typeof value === 'object' && value !== null && typeof (value as FastifyBaseLogger).child === 'function'
+    && typeof (value as FastifyBaseLogger).info === 'function';
+}
+
+function loggerOptions(logger: AppOptions['logger']): Partial<FastifyServerOptions> {
+  if (isLoggerInstance(logger)) return { loggerInstance: logger };
+  if (logger === undefined || logger === true) return { logger: { level: process.env.LOG_LEVEL ?? 'info' } };
+  return { logger: logger as FastifyServerOptions['logger'] };
+}
+
+/**
+ * A Cello application: controllers and functional routes mounted on fastify, with its own
+ * tsyringe child container.
+ *
+ * @example
+ * const app = new App({ controllers: [UsersController] });
+ * app.get('/hello', () => ({ message: 'Hello, World!' }));
+ * const url = await app.listen({ port: 3000 });
+ */
+export class App {
+  /** The fastify instance underneath (escape hatch: plugins, hooks). */
+  readonly fastify: FastifyInstance;
+  /** The app's own container: a child of tsyringe's root, so apps share no singletons. */
+  readonly container: DependencyContainer;
+  /** App-wide state, e.g. a pool opened in a startup hook. */
+  readonly state: Record<string, any> = {};
+
+  readonly #controllers: Constructor[] = [];
+  readonly #functional: RouteDefinition[] = [];
+  readonly #overrides = new Map<Function, Function>();
+  readonly #afterResponse = new Set<Promise<unknown>>();
+  readonly #lifecycle = new Lifecycle();
+  readonly #methodIndex = new MethodIndex();
+  readonly #options: AppOptions;
+  readonly #runtime: AppRuntime;
+  #state: State = 'configuring';
+  #table: RouteDefinition[] | undefined;
+  #ready: Promise<void> | undefined;
+  #closing: Promise<void> | undefined;
+  #removeSignalHandlers: (() => void) | undefined;
+
+  constructor(options: AppOptions = {}) {
+    this.#options = options;
+    this.fastify = Fastify({
+      ...options.fastify,
+      ...loggerOptions(options.logger),
+      bodyLimit: options.bodyLimit ?? 1024 * 1024,
+      trustProxy: options.trustProxy ?? false,
+      // Access logs are enableLogging()'s job; fastify's own per-request lines stay off.
+      logController: new LogController({ disableRequestLogging: true }),
+      return503OnClosing: true,
+      routerOptions: { ignoreTrailingSlash: true, ...options.fastify?.routerOptions },
+    } as FastifyServerOptions) as unknown as FastifyInstance;
+    this.container = (options.container ?? rootContainer).createChildContainer();
+    for (const cls of singletonClasses()) this.container.registerSingleton(cls);
+
+    for (const [name, value] of Object.entries(requestDecorations)) this.fastify.decorateRequest(name, value);
+    installBodyParsers(this.fastify);
+    this.fastify.setErrorHandler(handleError);
+    this.fastify.setNotFoundHandler((request, reply) => {
+      const allowed = this.#methodIndex.allowed(request.url);
+      if (allowed.length > 0) {
+        reply.header('allow', allowed.join(', '));
+        throw HttpError.methodNotAllowed(`Method ${request.method} is not allowed for ${request.url.split('?')[0]}; use ${allowed.join(', ')}`);
+      }
+      throw HttpError.notFound(`Route ${request.method} ${request.url.split('?')[0]} not found`);
+    });
+
+    const afterResponse = this.#afterResponse;
+    this.#runtime = {
+      container: this.container,
+      log: this.fastify.log,
+      overrides: this.#overrides,
+      trackAfterResponse(work) {
+        afterResponse.add(work);
+        void work.finally(() => afterResponse.delete(work));
+      },
+    };
+    this.register(...(options.controllers ?? []));
+  }
+
+  /** The app logger (pino). */
+  get log(): FastifyBaseLogger {
+    return this.fastify.log;
+  }
+
+  /** Adds controllers; only before the app starts. */
+  register(...controllers: Constructor[]): this {
+    this.#assertConfiguring(`controller ${controllers.map((c) => c.name).join(', ')}`);
+    this.#controllers.push(...controllers);
+    this.#table = undefined;
+    return this;
+  }
+
+  /** A functional route on one or more methods; `{id}` and `:id` both declare a parameter. */
+  route(methods: HttpMethod | readonly HttpMethod[], path: string, handler: RouteHandler, options: RouteOptions = {}): this {
+    const list = (typeof methods === 'string' ? [methods] : [...methods]).map((m) => m.toUpperCase() as HttpMethod);
+    const label = `${list.join(',')} ${path}`;
+    this.#assertConfiguring(`route ${label}`);
+    if (typeof handler !== 'function') throw new TypeError(`Route ${label}: the handler must be a function`);
+    for (const m of list) if (!httpMethods.includes(m)) throw new TypeError(`Route ${label}: unknown method ${m}`);
+    this.#functional.push({
+      methods: list,
+      path: joinPath('', path, label),
+      controller: null,
+      propertyKey: null,
+      handlerName: label,
+      handler,
+      params: functionalParams(handler),
+      options,
+      guards: [...(options.guards ?? [])],
+      site: new Error(`route ${label} declared here`),
+    });
+    this.#table = undefined;
+    return this;
+  }
+
+  get(path: string, handler: RouteHandler, options?: RouteOptions): this { return this.route('GET', path, handler, options); }
+  post(path: string, handler: RouteHandler, options?: RouteOptions): this { return this.route('POST', path, handler, options); }
+  put(path: string, handler: RouteHandler, options?: RouteOptions): this { return this.route('PUT', path, handler, options); }
+  patch(path: string, handler: RouteHandler, options?: RouteOptions): this { return this.route('PATCH', path, handler, options); }
+  delete(path: string, handler: RouteHandler, options?: RouteOptions): this { return this.route('DELETE', path, handler, options); }
+  head(path: string, handler: RouteHandler, options?: RouteOptions): this { return this.route('HEAD', path, handler, options); }
+  options(path: string, handler: RouteHandler, options?: RouteOptions): this { return this.route('OPTIONS', path, handler, options); }
+  /** Every method except HEAD (which GET answers). */
+  all(path: string, handler: RouteHandler, options?: RouteOptions): this {
+    return this.route(httpMethods.filter((m) => m !== 'HEAD'), path, handler, options);
+  }
+
+  /** Registers a startup or shutdown hook (sync or async). */
+  onEvent(event: LifecycleEvent, hook: LifecycleHook): this {
+    this.#lifecycle.on(event, hook);
+    return this;
+  }
+
+  /** Replaces a dependency everywhere it is used (for tests). */
+  overrideDependency<T>(dep: Dependency<T>, replacement: Dependency<T>): this {
+    if (typeof replacement !== 'function') throw new TypeError('overrideDependency(dep, replacement): replacement must be a function');
+    this.#overrides.set(dep, replacement);
+    return this;
+  }
+
+  /** The route table: one row per route, as scanned from controllers and functional routes. */
+  routes(): readonly RouteDefinition[] {
+    if (this.#table === undefined) {
+      const table = [...this.#controllers.flatMap((c) => scanController(c)), ...this.#functional];
+      checkDuplicates(table);
+      this.#table = table;
+    }
+    return this.#table;
+  }
+
+  /** Builds and mounts the routes and runs startup hooks; idempotent. `listen()` and `inject()` call it. */
+  ready(): Promise<void> {
+    if (this.#state === 'closing' || this.#state === 'closed') return Promise.reject(celloError('CELLO_ERR_APP_CLOSED'));
+    return (this.#ready ??= this.#start());
+  }
+
+  async #start(): Promise<void> {
+    this.#state = 'starting';
+    const table = this.routes();
+    for (const cls of singletonClasses()) if (!this.container.isRegistered(cls)) this.container.registerSingleton(cls);
+    const instances = new Map<Constructor, object>();
+    for (const ctor of this.#controllers) {
+      if (!instances.has(ctor)) instances.set(ctor, resolveController(this.container, ctor));
+    }
+    for (const def of table) {
+      const instance = def.controller ? instances.get(def.controller)! : null;
+      this.fastify.route({
+        method: [...def.methods],
+        url: def.path,
+        handler: compileRoute(def, { runtime: this.#runtime, instance }),
+      });
+      this.#methodIndex.add(def.methods, def.path);
+    }
+    Object.freeze(table);
+    await this.fastify.ready();
+    await this.#lifecycle.start(knownServices(instances, this.container), this.log);
+    this.#state = 'started';
+  }
+
+  /** Starts the app and listens; resolves to the address, e.g. `http://127.0.0.1:3000`. */
+  async listen(options: ListenOptions = {}): Promise<string> {
+    await this.ready();
+    const address = await this.fastify.listen({ port: options.port ?? 3000, host: options.host ?? 'localhost' });
+    if (this.#options.handleSignals !== false && this.#removeSignalHandlers === undefined) {
+      this.#removeSignalHandlers = handleSignals({
+        close: () => this.close(),
+        describePending: () => `${this.#afterResponse.size} request(s) with cleanup or background tasks`,
+        timeoutMs: this.#shutdownTimeoutMs(),
+        log: this.log,
+      });
+    }
+    return address;
+  }
+
+  /** Sends a request without a socket (fastify's inject); starts the app on first use. */
+  async inject(options: InjectOptions | string): Promise<LightMyRequestResponse> {
+    await this.ready();
+    return this.fastify.inject(options);
+  }
+
+  /**
+   * Graceful shutdown, idempotent: stop accepting, finish in-flight requests, wait for
+   * dependency cleanup and background tasks (up to `shutdownTimeout`), then shutdown hooks.
+   */
+  close(): Promise<void> {
+    return (this.#closing ??= this.#close());
+  }
+
+  async #close(): Promise<void> {
+    const wasStarted = this.#state === 'started' || this.#state === 'starting';
+    this.#state = 'closing';
+    this.#removeSignalHandlers?.();
+    this.#removeSignalHandlers = undefined;
+    const deadline = Date.now() + this.#shutdownTimeoutMs();
+    try {
+      if (wasStarted) await this.#ready?.catch(() => undefined);
+      await drainServers(this.fastify, deadline);
+      await this.#waitForAfterResponse(deadline);
+      if (wasStarted) await this.#lifecycle.stop(this.log);
+    } finally {
+      this.#state = 'closed';
+    }
+  }
+
+  async #waitForAfterResponse(deadline: number): Promise<void> {
+    while (this.#afterResponse.size > 0) {
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        this.log.error({ code: 'CELLO_ERR_LIFECYCLE_SHUTDOWN_TIMEOUT' }, `shutdownTimeout reached with ${this.#afterResponse.size} request(s) still running cleanup or background tasks`);
+        return;
+      }
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.allSettled([...this.#afterResponse]),
+        new Promise((r) => { timer = setTimeout(r, left); }),
+      ]);
+      clearTimeout(timer);
+    }
+  }
+
+  #shutdownTimeoutMs(): number {
+    return (this.#options.shutdownTimeout ?? 10) * 1000;
+  }
+
+  #assertConfiguring(what: string): void {
+    if (this.#state !== 'configuring') throw celloError('CELLO_ERR_ROUTE_AFTER_START', [what]);
+  }
+}
+
+function checkDuplicates(table: readonly RouteDefinition[]): void {
+  const seen = new Map<string, RouteDefinition>();
+  for (const def of table) {
+    // `/a/:id` and `/a/:slug` are the same route to the router.
+    const shape = def.path.replace(/:[^/]+/g, ':');
+    for (const method of def.methods) {
+      const key = `${method} ${shape}`;
+      const other = seen.get(key);
+      if (other) throw celloError('CELLO_ERR_ROUTE_DUPLICATE', [method, def.path, other.handlerName, def.handlerName]);
+      seen.set(key, def);
+    }
+  }
+}

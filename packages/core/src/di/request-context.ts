@@ -1,0 +1,140 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { DependencyContainer, InjectionToken } from 'tsyringe';
+import type { AppRuntime } from '../app-runtime.js';
+import { BackgroundTasks } from '../background/background-tasks.js';
+import { runTasks } from '../background/run-tasks.js';
+import { Request } from '../http/request.js';
+import type { RouteDefinition } from '../routing/route-table.js';
+import type { Dependency, DependencyValue, DependsOptions } from './dependency.js';
+import { RequestScope } from './request-scope.js';
+import { kAfter, kBackground, kChain, kContainer, kRoot, kRuntime, kScope } from './context-slots.js';
+
+/** After-response bookkeeping: work starts once the handler settled and the response closed. */
+export interface AfterState {
+  closed: boolean;
+  settled: boolean;
+  error: unknown;
+}
+
+/**
+ * Everything about the current request: the request, its child container, background tasks,
+ * per-request state, and `resolve()` for dependencies.
+ */
+export class RequestContext {
+  readonly request: Request;
+  /** The fastify reply, for setting headers from middleware or guards. */
+  readonly reply: FastifyReply;
+  /** The route being served (the route table row). */
+  readonly route: RouteDefinition;
+  /** @internal */ [kRoot]: RequestContext;
+  /** @internal */ [kChain]: readonly Function[] = [];
+  /** @internal */ [kRuntime]: AppRuntime;
+  /** @internal */ [kScope]: RequestScope | undefined = undefined;
+  /** @internal */ [kContainer]: DependencyContainer | undefined = undefined;
+  /** @internal */ [kBackground]: BackgroundTasks | undefined = undefined;
+  /** @internal */ [kAfter]: AfterState | undefined = undefined;
+
+  constructor(raw: FastifyRequest, reply: FastifyReply, route: RouteDefinition, runtime: AppRuntime) {
+    this.request = new Request(raw);
+    this.reply = reply;
+    this.route = route;
+    this[kRoot] = this;
+    this[kRuntime] = runtime;
+  }
+
+  /** A per-request child of the app's container, created on first use. */
+  get container(): DependencyContainer {
+    const root = this[kRoot];
+    // Never dispose() it: tsyringe would also dispose singletons first built through it (tsyringe#237).
+    return (root[kContainer] ??= root[kRuntime].container.createChildContainer());
+  }
+
+  /** This request's background tasks (the same object a `tasks: BackgroundTasks` parameter gets). */
+  get background(): BackgroundTasks {
+    const root = this[kRoot];
+    if (root[kBackground] === undefined) {
+      root[kBackground] = new BackgroundTasks();
+      watchResponse(root);
+    }
+    return root[kBackground];
+  }
+
+  /** Per-request state, shared with `request.state`. */
+  get state(): Record<string, unknown> {
+    return this.request.state;
+  }
+
+  /** Resolves a service from the request's container. */
+  inject<T>(token: InjectionToken<T>): T {
+    return this[kRoot][kContainer] ? this.container.resolve(token) : this[kRuntime].container.resolve(token);
+  }
+
+  /**
+   * The value of a dependency for this request. Each dependency runs once per request, however
+   * many parameters and other dependencies ask for it.
+   */
+  resolve<D extends Dependency<any>>(dep: D, options: DependsOptions = {}): Promise<DependencyValue<D>> {
+    const root = this[kRoot];
+    const runtime = root[kRuntime];
+    let scope = root[kScope];
+    if (scope === undefined) {
+      scope = root[kScope] = new RequestScope();
+      watchResponse(root);
+    }
+    const chain = [...this[kChain], dep];
+    const view = Object.create(root, { [kChain]: { value: chain } }) as RequestContext;
+    return scope.resolve(dep, (runtime.overrides.get(dep) ?? dep) as Dependency, view, this[kChain], options) as Promise<DependencyValue<D>>;
+  }
+}
+
+function watchResponse(ctx: RequestContext): void {
+  if (ctx[kAfter] !== undefined) return;
+  const state: AfterState = (ctx[kAfter] = { closed: false, settled: false, error: undefined });
+  const res = ctx.reply.raw;
+  // 'close' fires when the response is sent and also when the client went away first;
+  // fastify's onResponse misses the second case.
+  if (res.destroyed || res.writableFinished) state.closed = true;
+  else res.once('close', () => {
+    state.closed = true;
+    startAfterResponse(ctx);
+  });
+}
+
+/**
+ * Called by the compiled route once the handler has returned (error undefined) or failed.
+ * Cleanups and background tasks start when this has happened and the response has closed.
+ */
+export function settleRequest(ctx: RequestContext, error: unknown): void {
+  const state = ctx[kAfter];
+  if (state === undefined || state.settled) return;
+  state.settled = true;
+  state.error = error;
+  startAfterResponse(ctx);
+}
+
+/** Runs `before-response` cleanups; a failure there replaces the handler's result. */
+export async function closeBeforeResponse(ctx: RequestContext, error: unknown): Promise<void> {
+  const scope = ctx[kScope];
+  if (scope === undefined || !scope.hasCleanups) return;
+  const failure = await scope.close(true, error, ctx.request.raw.log);
+  if (failure !== undefined && error === undefined) throw failure;
+}
+
+/** True when the request used dependencies (so the compiled route must settle it). */
+export function hasRequestScope(ctx: RequestContext): boolean {
+  return ctx[kScope] !== undefined;
+}
+
+function startAfterResponse(ctx: RequestContext): void {
+  const state = ctx[kAfter]!;
+  if (!state.closed || !state.settled) return;
+  const scope = ctx[kScope];
+  const tasks = state.error === undefined ? ctx[kBackground]?.drain() : undefined;
+  if ((scope === undefined || !scope.hasCleanups) && !tasks?.length) return;
+  const log = ctx.request.raw.log;
+  const work = (async () => {
+    if (scope !== undefined) await scope.close(true, state.error, log).then(() => scope.close(false, state.error, log));
+    if (tasks?.length) await runTasks(tasks, log);
+  })();
+  ctx[kRuntime].trackAfterResponse(work);
+}

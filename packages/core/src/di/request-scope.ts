@@ -1,0 +1,93 @@
+import type { FastifyBaseLogger } from 'fastify';
+import { celloError } from '../errors/cello-error.js';
+import { dependencyName, type Dependency, type DependsOptions } from './dependency.js';
+
+type AnyGenerator = Generator<unknown, unknown, unknown> | AsyncGenerator<unknown, unknown, unknown>;
+
+interface Cleanup {
+  readonly generator: AnyGenerator;
+  readonly name: string;
+  readonly beforeResponse: boolean;
+}
+
+function isGenerator(value: unknown): value is AnyGenerator {
+  if (value === null || typeof value !== 'object') return false;
+  const tag = Object.prototype.toString.call(value);
+  return tag === '[object AsyncGenerator]' || tag === '[object Generator]';
+}
+
+/**
+ * One request's resolved dependencies and the cleanups they left, in creation order.
+ * Cleanups run LIFO: a dependency may use what an earlier one yielded.
+ */
+export class RequestScope {
+  readonly #values = new Map<Function, Promise<unknown>>();
+  readonly #cleanups: Cleanup[] = [];
+
+  /**
+   * The value of `dep` for this request, creating it on first use. `chain` is the path of
+   * dependencies that asked for it, to report a cycle instead of waiting forever.
+   */
+  resolve(dep: Dependency, impl: Dependency, ctx: unknown, chain: readonly Function[], options: DependsOptions): Promise<unknown> {
+    if (chain.includes(dep)) {
+      const names = [...chain, dep].map((d) => dependencyName(d)).join(' -> ');
+      return Promise.reject(celloError('CELLO_ERR_DI_CYCLE', [names]));
+    }
+    let value = this.#values.get(dep);
+    if (value === undefined) {
+      value = this.#create(impl, ctx, dependencyName(dep), options.cleanup === 'before-response');
+      this.#values.set(dep, value);
+    }
+    return value;
+  }
+
+  async #create(impl: Dependency, ctx: unknown, name: string, beforeResponse: boolean): Promise<unknown> {
+    const result = impl(ctx as never);
+    if (!isGenerator(result)) return result;
+    const step = await result.next();
+    if (step.done) throw celloError('CELLO_ERR_DI_NO_YIELD', [name]);
+    this.#cleanups.push({ generator: result, name, beforeResponse });
+    return step.value;
+  }
+
+  /** True when some generator is waiting for its cleanup. */
+  get hasCleanups(): boolean {
+    return this.#cleanups.length > 0;
+  }
+
+  /**
+   * Runs the cleanups of one timing class, newest first. `error` (the handler's) is thrown into
+   * each generator so its `catch` can roll back. Returns the first cleanup failure, if any.
+   */
+  async close(beforeResponse: boolean, error: unknown, log: FastifyBaseLogger): Promise<unknown> {
+    let failure: unknown;
+    for (let i = this.#cleanups.length - 1; i >= 0; i--) {
+      const cleanup = this.#cleanups[i]!;
+      if (cleanup.beforeResponse !== beforeResponse) continue;
+      this.#cleanups.splice(i, 1);
+      try {
+        await finish(cleanup, error, log);
+      } catch (err) {
+        log.error({ err, code: 'CELLO_ERR_DI_CLEANUP_FAILED', dependency: cleanup.name }, `cleanup of dependency ${cleanup.name} failed`);
+        failure ??= err;
+      }
+    }
+    return failure;
+  }
+}
+
+async function finish(cleanup: Cleanup, error: unknown, log: FastifyBaseLogger): Promise<void> {
+  const { generator, name } = cleanup;
+  let step: IteratorResult<unknown>;
+  try {
+    step = error === undefined ? await generator.next() : await generator.throw(error);
+  } catch (err) {
+    // Re-throwing the handler's own error from `catch`/`finally` is the normal way out.
+    if (err === error) return;
+    throw err;
+  }
+  if (!step.done) {
+    log.error({ code: 'CELLO_ERR_DI_YIELDED_TWICE', dependency: name }, celloError('CELLO_ERR_DI_YIELDED_TWICE', [name]).message);
+    await generator.return(undefined);
+  }
+}

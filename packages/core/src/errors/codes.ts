@@ -1,0 +1,101 @@
+/**
+ * Every error Cello itself raises, by stable code. Codes are never reused or renamed;
+ * each one is documented in docs/errors.md (a test checks that).
+ * `%s` placeholders are filled in order by `celloError()`.
+ */
+export const codes = {
+  CELLO_ERR_ROUTE_DUPLICATE: {
+    status: 500,
+    message: 'Route %s %s is declared twice (%s and %s). Give one of them another path or method.',
+  },
+  CELLO_ERR_ROUTE_AFTER_START: {
+    status: 500,
+    message: 'Cannot add %s after the app has started. Register routes and controllers before listen(), ready() or the first inject().',
+  },
+  CELLO_ERR_ROUTE_NOT_A_CONTROLLER: {
+    status: 500,
+    message: '%s was registered as a controller but has no @Controller() decorator. Add @Controller(\'/prefix\') to the class.',
+  },
+  CELLO_ERR_ROUTE_INVALID_PATH: {
+    status: 500,
+    message: 'Invalid route path %s on %s: %s',
+  },
+  CELLO_ERR_ROUTE_NOT_A_METHOD: {
+    status: 500,
+    message: 'Route decorator on %s targets "%s", which is not a method. Put @Get/@Post/... on a method.',
+  },
+  CELLO_ERR_PARAM_UNBOUND: {
+    status: 500,
+    message: 'Cannot bind parameter #%s of %s (type %s). %s',
+  },
+  CELLO_ERR_PARAM_FETCH_TYPE: {
+    status: 500,
+    message: 'Parameter #%s of %s is typed with the global fetch %s, not Cello\'s. Add `import { %s } from \'@cello/core\'`.',
+  },
+  CELLO_ERR_PARAM_NO_METADATA: {
+    status: 500,
+    message: 'Parameter #%s of %s has no type information: %s was compiled without decorator metadata. Compile with tsc or swc and "emitDecoratorMetadata": true (esbuild and tsx drop it), or bind it with a decorator such as @Body() or @Inject(token).',
+  },
+  CELLO_ERR_DI_UNRESOLVED: {
+    status: 500,
+    message: 'Cannot create %s: %s. Is every constructor parameter an @Injectable()/@Singleton() class or given with @Inject(token), and registered?',
+  },
+  CELLO_ERR_DI_CYCLE: {
+    status: 500,
+    message: 'Dependency cycle: %s. A dependency cannot (directly or through others) resolve itself; split the shared part into its own dependency.',
+  },
+  CELLO_ERR_DI_NO_YIELD: {
+    status: 500,
+    message: 'Dependency %s is a generator that finished without yielding a value. Yield the value exactly once (`try { yield value } finally { cleanup }`).',
+  },
+  CELLO_ERR_DI_YIELDED_TWICE: {
+    status: 500,
+    message: 'Dependency %s yielded more than once; only the first value is used and the generator was closed. Yield exactly once.',
+  },
+  CELLO_ERR_DI_CLEANUP_FAILED: {
+    status: 500,
+    message: 'Cleanup of dependency %s failed.',
+  },
+  CELLO_ERR_DI_NO_METADATA: {
+    status: 500,
+    message: 'Cannot create %s: its constructor parameters have no type information, so the class was compiled without decorator metadata (esbuild and tsx drop it). Compile with tsc or swc and "emitDecoratorMetadata": true, or give each parameter with @Inject(token).',
+  },
+  CELLO_ERR_DI_INTERFACE_PARAM: {
+    status: 500,
+    message: 'Cannot create %s: constructor parameter #%s is typed with an interface, a type alias or a primitive (emitted as %s), which has no runtime token. Inject it with @Inject(token) and register the token on app.container.',
+  },
+  CELLO_ERR_DI_UNDEFINED_PARAM: {
+    status: 500,
+    message: 'Cannot create %s: constructor parameter #%s has type undefined, which usually means a circular import (the class was used before it was defined). Move the classes into separate files or use tsyringe\'s delay(() => Class).',
+  },
+  CELLO_ERR_BACKGROUND_TASK_FAILED: {
+    status: 500,
+    message: 'Background task %s failed.',
+  },
+  CELLO_ERR_LIFECYCLE_STARTUP_FAILED: {
+    status: 500,
+    message: 'Startup failed: %s. The app shut down what had started; listen() rejects with the original error.',
+  },
+  CELLO_ERR_LIFECYCLE_SHUTDOWN_FAILED: {
+    status: 500,
+    message: 'Shutdown step %s failed; the remaining steps still ran.',
+  },
+  CELLO_ERR_LIFECYCLE_SHUTDOWN_TIMEOUT: {
+    status: 500,
+    message: 'shutdownTimeout reached with work still running: %s.',
+  },
+  CELLO_ERR_LIFECYCLE_FORCED_EXIT: {
+    status: 500,
+    message: 'Forced exit: %s.',
+  },
+  CELLO_ERR_APP_CLOSED: {
+    status: 500,
+    message: 'The app is closed. Create a new App to serve again.',
+  },
+  CELLO_ERR_RESPONSE_INVALID: {
+    status: 500,
+    message: 'Invalid response: %s',
+  },
+} as const;
+
+export type CelloErrorCode = keyof typeof codes;

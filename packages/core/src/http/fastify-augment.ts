@@ -1,0 +1,13 @@
+// Fields Cello keeps on fastify's request. They are declared with decorateRequest() so every
+// request object has the same shape (V8 keeps one hidden class).
+export const requestDecorations = {
+  celloRawBody: undefined as string | undefined,
+  celloUser: undefined as unknown,
+} as const;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    celloRawBody: string | undefined;
+    celloUser: unknown;
+  }
+}

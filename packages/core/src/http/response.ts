@@ -1,0 +1,143 @@
+import { Readable } from 'node:stream';
+import { celloError } from '../errors/cello-error.js';
+
+export type HeaderValue = string | number | readonly string[];
+export type ResponseInit = number | { status?: number; headers?: Record<string, HeaderValue> };
+
+/** One server-sent event. `data` that is not a string is JSON-encoded. */
+export interface SseEvent {
+  data?: unknown;
+  event?: string;
+  id?: string;
+  /** Reconnection delay for the client, in milliseconds. */
+  retry?: number;
+  comment?: string;
+}
+
+type BodyKind = 'json' | 'raw' | 'empty';
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+function initOf(init: ResponseInit | undefined): { status?: number; headers?: Record<string, HeaderValue> } {
+  return typeof init === 'number' ? { status: init } : (init ?? {});
+}
+
+function lowerKeys(headers: Record<string, HeaderValue> | undefined): Record<string, HeaderValue> {
+  const out: Record<string, HeaderValue> = {};
+  if (headers) for (const key of Object.keys(headers)) out[key.toLowerCase()] = headers[key]!;
+  return out;
+}
+
+function checkStatus(status: number): number {
+  if (!Number.isInteger(status) || status < 100 || status > 599) {
+    throw celloError('CELLO_ERR_RESPONSE_INVALID', [`status must be an integer from 100 to 599, got ${status}`]);
+  }
+  return status;
+}
+
+function sseLines(field: string, value: string): string {
+  // A field cannot hold a newline: multi-line data becomes several `data:` lines (per the SSE spec).
+  let out = '';
+  for (const line of value.split(/\r\n|\r|\n/)) out += `${field}: ${line}\n`;
+  return out;
+}
+
+/** Formats one event as the text/event-stream wire format. */
+export function formatSseEvent(event: SseEvent): string {
+  let out = '';
+  if (event.comment !== undefined) out += sseLines('', event.comment);
+  if (event.event !== undefined) out += sseLines('event', event.event);
+  if (event.id !== undefined) out += sseLines('id', String(event.id));
+  if (event.retry !== undefined) out += `retry: ${Math.floor(event.retry)}\n`;
+  if (event.data !== undefined) {
+    out += sseLines('data', typeof event.data === 'string' ? event.data : JSON.stringify(event.data));
+  }
+  return `${out}\n`;
+}
+
+async function* sseStream(events: AsyncIterable<SseEvent | unknown>): AsyncGenerator<string> {
+  for await (const item of events) {
+    const isEvent = item !== null && typeof item === 'object' && ('data' in item || 'event' in item || 'comment' in item);
+    yield formatSseEvent(isEvent ? (item as SseEvent) : { data: item });
+  }
+}
+
+/**
+ * A response with an explicit status, headers and body. Return one from a handler when a plain
+ * value (200 JSON) is not what you want.
+ *
+ * @example
+ * return Response.json({ order_id: id }, { status: 201, headers: { location: `/orders/${id}` } });
+ */
+export class Response {
+  readonly status: number;
+  /** Headers with lower-case names. */
+  readonly headers: Record<string, HeaderValue>;
+  /** The body: data to serialize as JSON (`kind === 'json'`), or a string, Buffer or stream. */
+  readonly body: unknown;
+  readonly kind: BodyKind;
+
+  constructor(body: unknown, init?: ResponseInit, kind: BodyKind = body === undefined ? 'empty' : 'raw') {
+    const { status = 200, headers } = initOf(init);
+    this.status = checkStatus(status);
+    this.headers = lowerKeys(headers);
+    this.body = body;
+    this.kind = kind;
+  }
+
+  /** `data` as JSON (`Response.json(data, 201)` or `{ status, headers }`). */
+  static json(data: unknown, init?: ResponseInit): Response {
+    const res = new Response(data, init, 'json');
+    res.headers['content-type'] ??= JSON_TYPE;
+    return res;
+  }
+
+  static text(text: string, init?: ResponseInit): Response {
+    const res = new Response(String(text), init);
+    res.headers['content-type'] ??= 'text/plain; charset=utf-8';
+    return res;
+  }
+
+  static html(html: string, init?: ResponseInit): Response {
+    const res = new Response(String(html), init);
+    res.headers['content-type'] ??= 'text/html; charset=utf-8';
+    return res;
+  }
+
+  /** A redirect to `url` (307 by default, which keeps the method; 301, 302, 303 and 308 also allowed). */
+  static redirect(url: string, status = 307): Response {
+    if (![301, 302, 303, 307, 308].includes(status)) {
+      throw celloError('CELLO_ERR_RESPONSE_INVALID', [`a redirect status must be 301, 302, 303, 307 or 308, got ${status}`]);
+    }
+    return new Response(undefined, { status, headers: { location: url } });
+  }
+
+  static noContent(init?: { headers?: Record<string, HeaderValue> }): Response {
+    return new Response(undefined, { status: 204, headers: init?.headers });
+  }
+
+  /**
+   * Streams a Node Readable, a web ReadableStream or an async iterable of strings/Buffers,
+   * with backpressure (default content type application/octet-stream).
+   */
+  static stream(source: Readable | ReadableStream | AsyncIterable<unknown>, init?: ResponseInit): Response {
+    const body = source instanceof Readable || source instanceof ReadableStream
+      ? source
+      : Readable.from(source as AsyncIterable<unknown>, { objectMode: false });
+    const res = new Response(body, init);
+    res.headers['content-type'] ??= 'application/octet-stream';
+    return res;
+  }
+
+  /**
+   * Server-sent events: each item is an `SseEvent` (`{ event, id, data, retry }`) or a bare value
+   * sent as `data`. The iterable is closed (its `finally` runs) when the client goes away.
+   */
+  static sse(events: AsyncIterable<SseEvent | unknown>, init?: ResponseInit): Response {
+    const res = new Response(Readable.from(sseStream(events), { objectMode: false }), init);
+    res.headers['content-type'] ??= 'text/event-stream; charset=utf-8';
+    res.headers['cache-control'] ??= 'no-cache';
+    res.headers['x-accel-buffering'] ??= 'no';
+    return res;
+  }
+}

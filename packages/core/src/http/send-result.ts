@@ -1,0 +1,36 @@
+import type { FastifyReply } from 'fastify';
+import { Response } from './response.js';
+
+/** What a route declares about its successful responses, fixed at startup. */
+export interface ResultPolicy {
+  /** Status for a plain value. */
+  readonly status: number;
+  /** True when the route set `status` itself (then an empty result keeps it instead of 204). */
+  readonly explicitStatus: boolean;
+}
+
+function applyResponse(reply: FastifyReply, res: Response): unknown {
+  reply.code(res.status);
+  const headers = res.headers;
+  for (const name in headers) reply.header(name, headers[name]);
+  if (res.kind === 'json') {
+    // A string is still JSON here: Response.json('hi') sends "hi" with its quotes.
+    return typeof res.body === 'string' || res.body === null ? JSON.stringify(res.body) : res.body;
+  }
+  return res.body;
+}
+
+/**
+ * Turns a handler's return value into the payload for fastify's `reply.send`, setting the status
+ * and headers on `reply`: objects and arrays -> JSON, strings -> text/plain, Buffers ->
+ * octet-stream, streams are piped, `undefined`/`null` -> 204, a `Response` as it says.
+ */
+export function toPayload(reply: FastifyReply, value: unknown, policy: ResultPolicy): unknown {
+  if (value === undefined || value === null) {
+    reply.code(policy.explicitStatus ? policy.status : 204);
+    return undefined;
+  }
+  if (value instanceof Response) return applyResponse(reply, value);
+  if (policy.status !== 200) reply.code(policy.status);
+  return value;
+}

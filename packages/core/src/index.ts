@@ -1,0 +1,38 @@
+// The public API of @cello/core, and nothing else. Internal code never imports this file.
+import 'reflect-metadata';
+
+if (typeof Reflect.getMetadata !== 'function') {
+  throw new Error('@cello/core needs the reflect-metadata polyfill: run `npm install reflect-metadata`.');
+}
+
+export { App } from './app.js';
+export type { AppOptions, ListenOptions, RouteHandler } from './app.js';
+
+export { Controller } from './decorators/controller.js';
+export { Get, Post, Put, Patch, Delete, Head, Options, All } from './decorators/route.js';
+export { Body, Query, Param, Header } from './decorators/params.js';
+export { Inject } from './decorators/inject.js';
+export { Injectable, Singleton } from './decorators/injectable.js';
+export type { ControllerOptions, RouteOptions, Constructor } from './metadata/types.js';
+
+export { Request } from './http/request.js';
+export { Response } from './http/response.js';
+export type { ResponseInit, SseEvent, HeaderValue } from './http/response.js';
+export { HttpError } from './http/http-error.js';
+export type { HttpErrorOptions } from './http/http-error.js';
+export type { ErrorBody } from './http/error-response.js';
+export type { HttpMethod } from './http/methods.js';
+
+export { CelloError } from './errors/cello-error.js';
+export { codes as errorCodes } from './errors/codes.js';
+export type { CelloErrorCode } from './errors/codes.js';
+
+export { RequestContext } from './di/request-context.js';
+export { Depends } from './di/depends.js';
+export type { Dependency, DependencyValue, DependsOptions } from './di/dependency.js';
+export { BackgroundTasks } from './background/background-tasks.js';
+export type { TaskFunction } from './background/background-tasks.js';
+export type { OnStartup, OnShutdown, LifecycleEvent, LifecycleHook } from './lifecycle/hooks.js';
+
+export type { RouteDefinition, ParamDefinition, ParamKind } from './routing/route-table.js';
+export type { FieldError } from './validation/validation-error.js';

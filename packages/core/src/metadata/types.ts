@@ -1,0 +1,50 @@
+import type { HttpMethod } from '../http/methods.js';
+
+export type Constructor<T = unknown> = new (...args: any[]) => T;
+
+export interface ControllerOptions {
+  /** OpenAPI tags for every route of the controller (default: the class name without "Controller"). */
+  tags?: string[];
+}
+
+export interface ControllerMeta {
+  prefix: string;
+  options: ControllerOptions;
+  /** Where the decorator ran, so startup errors point at the user's code. */
+  site: Error;
+}
+
+/** Options accepted by `@Get(path, options)` and friends, and by functional routes. */
+export interface RouteOptions {
+  /** Success status for a plain return value (default 200; `undefined`/`null` results answer 204 unless set). */
+  status?: number;
+  /** Guards for this route, after the controller's guards. */
+  guards?: unknown[];
+  /** Response type: a DTO class or `[Dto]` for an array; used to serialize and document the response. */
+  response?: unknown;
+  summary?: string;
+  description?: string;
+  tags?: string[];
+  deprecated?: boolean;
+}
+
+export interface RouteMeta {
+  methods: readonly HttpMethod[];
+  path: string;
+  propertyKey: string;
+  options: RouteOptions;
+  site: Error;
+}
+
+export type ParamSource = 'body' | 'query' | 'param' | 'header' | 'inject' | 'depends' | 'custom';
+
+export interface ParamMeta {
+  index: number;
+  source: ParamSource;
+  /** The field name (`@Param('id')`), or undefined for the whole part. */
+  name?: string;
+  /** Injection token for `@Inject`, dependency function for `@Depends`. */
+  token?: unknown;
+  options?: Record<string, unknown>;
+  site: Error;
+}

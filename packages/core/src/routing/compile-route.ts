@@ -1,0 +1,126 @@
+import type { FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
+import type { AppRuntime } from '../app-runtime.js';
+import { closeBeforeResponse, RequestContext, settleRequest } from '../di/request-context.js';
+import { toPayload, type ResultPolicy } from '../http/send-result.js';
+import { planBinder, type Binder } from './bind-params.js';
+import type { RouteDefinition } from './route-table.js';
+
+export interface CompileEnv {
+  readonly runtime: AppRuntime;
+  /** The controller instance, or null for a functional route. */
+  readonly instance: object | null;
+}
+
+type Call = (ctx: RequestContext | null, request: FastifyRequest) => unknown;
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function';
+}
+
+function isAsyncFunction(fn: Function): boolean {
+  return fn.constructor?.name === 'AsyncFunction';
+}
+
+// Specialized by arity so the common cases call the method without building an arguments array.
+function makeCall(fn: Function, self: object | null, binders: readonly Binder[]): Call {
+  switch (binders.length) {
+    case 0:
+      return () => fn.call(self);
+    case 1: {
+      const [b0] = binders as [Binder];
+      return (ctx, r) => fn.call(self, b0(ctx, r));
+    }
+    case 2: {
+      const [b0, b1] = binders as [Binder, Binder];
+      return (ctx, r) => fn.call(self, b0(ctx, r), b1(ctx, r));
+    }
+    case 3: {
+      const [b0, b1, b2] = binders as [Binder, Binder, Binder];
+      return (ctx, r) => fn.call(self, b0(ctx, r), b1(ctx, r), b2(ctx, r));
+    }
+    default:
+      return (ctx, r) => fn.apply(self, binders.map((b) => b(ctx, r)));
+  }
+}
+
+// Binds parameters in order, awaiting each dependency before the next: resolution order, and so
+// cleanup order, is the order of the parameters.
+function makeAsyncCall(fn: Function, self: object | null, binders: readonly Binder[], asyncAt: readonly boolean[]): Call {
+  return async (ctx, r) => {
+    const args = new Array<unknown>(binders.length);
+    for (let i = 0; i < binders.length; i++) {
+      args[i] = asyncAt[i] ? await binders[i]!(ctx, r) : binders[i]!(ctx, r);
+    }
+    return fn.apply(self, args);
+  };
+}
+
+async function finishAsync(value: PromiseLike<unknown>, reply: FastifyReply, policy: ResultPolicy): Promise<unknown> {
+  return toPayload(reply, await value, policy);
+}
+
+async function finishScoped(value: PromiseLike<unknown>, ctx: RequestContext, reply: FastifyReply, policy: ResultPolicy): Promise<unknown> {
+  let result: unknown;
+  try {
+    result = await value;
+    await closeBeforeResponse(ctx, undefined);
+  } catch (err) {
+    await failScoped(ctx, err);
+  }
+  settleRequest(ctx, undefined);
+  return toPayload(reply, result, policy);
+}
+
+async function failScoped(ctx: RequestContext, err: unknown): Promise<never> {
+  try {
+    await closeBeforeResponse(ctx, err);
+  } finally {
+    settleRequest(ctx, err);
+  }
+  throw err;
+}
+
+/**
+ * Compiles one route table row into the fastify handler for it. The shape of the handler is
+ * chosen here, once: a route with no per-request context calls the method directly; a sync
+ * method is never wrapped in a promise.
+ */
+export function compileRoute(def: RouteDefinition, env: CompileEnv): RouteHandlerMethod {
+  const plans = def.params.map((p) => planBinder(p, env.runtime));
+  const binders = plans.map((p) => p.bind);
+  const asyncAt = plans.map((p) => p.isAsync);
+  const hasAsyncParams = asyncAt.includes(true);
+  const needsContext = plans.some((p) => p.needsContext);
+  const policy: ResultPolicy = { status: def.options.status ?? 200, explicitStatus: def.options.status !== undefined };
+  const fn = def.handler;
+  const call = hasAsyncParams ? makeAsyncCall(fn, env.instance, binders, asyncAt) : makeCall(fn, env.instance, binders);
+  const runtime = env.runtime;
+
+  if (!needsContext) {
+    if (isAsyncFunction(fn)) {
+      return async function celloAsyncRoute(request, reply) {
+        return toPayload(reply, await call(null, request), policy);
+      };
+    }
+    return function celloRoute(request, reply) {
+      const value = call(null, request);
+      if (isThenable(value)) return finishAsync(value, reply, policy);
+      reply.send(toPayload(reply, value, policy));
+      return undefined;
+    };
+  }
+
+  return function celloScopedRoute(request, reply) {
+    const ctx = new RequestContext(request, reply, def, runtime);
+    let value: unknown;
+    try {
+      value = call(ctx, request);
+    } catch (err) {
+      return failScoped(ctx, err);
+    }
+    if (isThenable(value)) return finishScoped(value, ctx, reply, policy);
+    settleRequest(ctx, undefined);
+    reply.send(toPayload(reply, value, policy));
+    return undefined;
+  };
+}

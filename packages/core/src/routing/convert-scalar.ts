@@ -1,0 +1,40 @@
+import { validationFailed } from '../validation/validation-error.js';
+
+const decimal = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
+
+function invalid(where: string, name: string, expected: string): never {
+  throw validationFailed([{ path: name, messages: [`${where} parameter ${name} must be ${expected}`] }]);
+}
+
+/**
+ * Converts one path, query or header value to the parameter's declared type, strictly:
+ * `'false'` is false (not truthy), and `'0x10'`, `'1e999'` or `''` are not numbers.
+ */
+export function makeScalarConverter(type: unknown, where: string, name: string): ((value: unknown) => unknown) | null {
+  if (type === Number) {
+    return (value) => {
+      if (value === undefined) return undefined;
+      const s = Array.isArray(value) ? value[value.length - 1] : value;
+      if (typeof s !== 'string' || !decimal.test(s)) return invalid(where, name, 'a number');
+      const n = Number(s);
+      return Number.isFinite(n) ? n : invalid(where, name, 'a finite number');
+    };
+  }
+  if (type === Boolean) {
+    return (value) => {
+      if (value === undefined) return undefined;
+      const s = Array.isArray(value) ? value[value.length - 1] : value;
+      if (s === 'true' || s === '1') return true;
+      if (s === 'false' || s === '0') return false;
+      return invalid(where, name, 'true or false');
+    };
+  }
+  if (type === String) {
+    // A repeated query key (`?q=a&q=b`) gives the last value, as most frameworks do.
+    return (value) => (Array.isArray(value) ? value[value.length - 1] : value);
+  }
+  if (type === Array) {
+    return (value) => (value === undefined || Array.isArray(value) ? value : [value]);
+  }
+  return null;
+}

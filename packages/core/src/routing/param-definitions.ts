@@ -1,0 +1,69 @@
+import { celloError } from '../errors/cello-error.js';
+import { Request } from '../http/request.js';
+import { getParamTypes } from '../metadata/design-types.js';
+import { getParams } from '../metadata/param-meta.js';
+import type { ParamMeta } from '../metadata/types.js';
+import { isDtoClass } from '../validation/is-dto.js';
+import { typeBindings } from './type-bindings.js';
+import type { ParamDefinition, ParamKind } from './route-table.js';
+
+function typeName(type: unknown): string {
+  if (type === undefined) return 'unknown';
+  return typeof type === 'function' ? type.name || 'anonymous class' : String(type);
+}
+
+const unboundHint =
+  'Type it as Request, RequestContext, BackgroundTasks or a DTO class, or bind it with @Body(), @Query(), ' +
+  '@Param(name), @Header(name), @Inject(token) or @Depends(fn).';
+
+function fromDecorator(meta: ParamMeta, type: unknown): ParamDefinition {
+  const kind = meta.source as ParamKind;
+  // A DTO class is validated as a whole part (`@Body() dto: CreateItem`), not as one field.
+  const isDto = meta.name === undefined && (kind === 'body' || kind === 'query' || kind === 'param') && isDtoClass(type);
+  return { index: meta.index, kind, name: meta.name, type, isDto, token: meta.token, options: meta.options };
+}
+
+function fromType(index: number, type: unknown, owner: string): ParamDefinition {
+  const bound = typeBindings.get(type);
+  if (bound) return { index, kind: bound, type, isDto: false };
+  if (isDtoClass(type)) return { index, kind: 'body', type, isDto: true };
+  const g = globalThis as Record<string, unknown>;
+  if (type === g.Request || type === g.Response) {
+    const name = type === g.Request ? 'Request' : 'Response';
+    throw celloError('CELLO_ERR_PARAM_FETCH_TYPE', [index, owner, name, name]);
+  }
+  throw celloError('CELLO_ERR_PARAM_UNBOUND', [index, owner, typeName(type), unboundHint]);
+}
+
+/**
+ * The parameters of a controller method, each bound by its decorator or else by its declared
+ * type. Anything that cannot be bound is an error now, naming the method and position,
+ * instead of an `undefined` at request time.
+ */
+export function paramDefinitions(owner: object, propertyKey: string, method: Function, ownerName: string): ParamDefinition[] {
+  const decorated = getParams(owner, propertyKey);
+  const types = getParamTypes(owner, propertyKey);
+  const byIndex = new Map(decorated.map((m) => [m.index, m]));
+  const count = Math.max(method.length, types?.length ?? 0, ...decorated.map((m) => m.index + 1));
+  const out: ParamDefinition[] = [];
+  for (let index = 0; index < count; index++) {
+    const meta = byIndex.get(index);
+    const type = types?.[index];
+    if (meta) {
+      out.push(fromDecorator(meta, type));
+    } else if (!types) {
+      throw celloError('CELLO_ERR_PARAM_NO_METADATA', [index, ownerName, ownerName.split('.')[0]]);
+    } else {
+      out.push(fromType(index, type, ownerName));
+    }
+  }
+  return out;
+}
+
+/** Functional routes get `(req, ctx)` by arity: a handler with no parameters gets nothing. */
+export function functionalParams(handler: Function): ParamDefinition[] {
+  const out: ParamDefinition[] = [];
+  if (handler.length >= 1) out.push({ index: 0, kind: 'request', type: Request, isDto: false });
+  if (handler.length >= 2) out.push({ index: 1, kind: 'context', type: undefined, isDto: false });
+  return out;
+}

@@ -1,0 +1,40 @@
+import { celloError } from '../errors/cello-error.js';
+import { getController } from '../metadata/controller-meta.js';
+import { getParamTypes } from '../metadata/design-types.js';
+import { getParams } from '../metadata/param-meta.js';
+import { getRoutes } from '../metadata/route-meta.js';
+import type { Constructor } from '../metadata/types.js';
+import { joinPath } from './path.js';
+import { paramDefinitions } from './param-definitions.js';
+import type { RouteDefinition } from './route-table.js';
+
+// The prototype whose declaration of `key` carries parameter metadata: the most derived one
+// with decorators or design types for it, else where the route was declared.
+function paramOwner(ctor: Constructor, key: string): object {
+  for (let proto = ctor.prototype; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+    if (getParamTypes(proto, key) !== undefined || getParams(proto, key).length > 0) return proto;
+  }
+  return ctor.prototype;
+}
+
+/** Reads a controller's metadata once and returns its rows of the route table. */
+export function scanController(ctor: Constructor, classGuards: readonly unknown[] = []): RouteDefinition[] {
+  const meta = getController(ctor);
+  if (!meta) throw celloError('CELLO_ERR_ROUTE_NOT_A_CONTROLLER', [ctor.name || 'An anonymous class']);
+  return getRoutes(ctor).map((route) => {
+    const handlerName = `${ctor.name}.${route.propertyKey}`;
+    const handler = ctor.prototype[route.propertyKey] as (...args: unknown[]) => unknown;
+    return {
+      methods: route.methods,
+      path: joinPath(meta.prefix, route.path, handlerName),
+      controller: ctor,
+      propertyKey: route.propertyKey,
+      handlerName,
+      handler,
+      params: paramDefinitions(paramOwner(ctor, route.propertyKey), route.propertyKey, handler, handlerName),
+      options: { ...route.options, tags: route.options.tags ?? meta.options.tags },
+      guards: [...classGuards, ...(route.options.guards ?? [])],
+      site: route.site,
+    };
+  });
+}
