@@ -16,7 +16,7 @@ import { handleError } from './http/error-response.js';
 import { requestDecorations } from './http/fastify-augment.js';
 import { HttpError } from './http/http-error.js';
 import { httpMethods, type HttpMethod } from './http/methods.js';
-import { drainServers } from './lifecycle/drain.js';
+import { drainServers, openConnections } from './lifecycle/drain.js';
 import { Lifecycle, type LifecycleEvent, type LifecycleHook } from './lifecycle/hooks.js';
 import { knownServices } from './lifecycle/known-services.js';
 import { handleSignals } from './lifecycle/signals.js';
@@ -249,7 +249,7 @@ export class App {
     if (this.#options.handleSignals !== false && this.#removeSignalHandlers === undefined) {
       this.#removeSignalHandlers = handleSignals({
         close: () => this.close(),
-        describePending: () => `${this.#afterResponse.size} request(s) with cleanup or background tasks`,
+        describePending: () => `${openConnections(this.fastify)} open connection(s), ${this.#afterResponse.size} request(s) with cleanup or background tasks`,
         timeoutMs: this.#shutdownTimeoutMs(),
         log: this.log,
       });
@@ -274,8 +274,6 @@ export class App {
   async #close(): Promise<void> {
     const wasStarted = this.#state === 'started' || this.#state === 'starting';
     this.#state = 'closing';
-    this.#removeSignalHandlers?.();
-    this.#removeSignalHandlers = undefined;
     const deadline = Date.now() + this.#shutdownTimeoutMs();
     try {
       if (wasStarted) await this.#ready?.catch(() => undefined);
@@ -284,6 +282,9 @@ export class App {
       if (wasStarted) await this.#lifecycle.stop(this.log);
     } finally {
       this.#state = 'closed';
+      // Removed only now: a second signal during the drain must still force the exit.
+      this.#removeSignalHandlers?.();
+      this.#removeSignalHandlers = undefined;
     }
   }
 

@@ -58,7 +58,7 @@ export const codes = {
   },
   CELLO_ERR_DI_NO_METADATA: {
     status: 500,
-    message: 'Cannot create %s: its constructor parameters have no type information, so the class was compiled without decorator metadata (esbuild and tsx drop it). Compile with tsc or swc and "emitDecoratorMetadata": true, or give each parameter with @Inject(token).',
+    message: 'Cannot create %s: its constructor parameters have no type information. Mark the class @Injectable() or @Singleton(); if it is marked, it was compiled without decorator metadata (esbuild and tsx drop it): compile with tsc or swc and "emitDecoratorMetadata": true, or give each parameter with @Inject(token).',
   },
   CELLO_ERR_DI_INTERFACE_PARAM: {
     status: 500,

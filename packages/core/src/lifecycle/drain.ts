@@ -10,6 +10,11 @@ function serverBindings(fastify: FastifyInstance): Server[] {
   return [fastify.server as Server, ...extra];
 }
 
+/** Open connections on every listener right now (net.Server's own count; for log lines). */
+export function openConnections(fastify: FastifyInstance): number {
+  return serverBindings(fastify).reduce((n, s) => n + ((s as unknown as { _connections?: number })._connections ?? 0), 0);
+}
+
 function connectionCount(server: Server): Promise<number> {
   return new Promise((resolve) => server.getConnections((err, count) => resolve(err ? 0 : count)));
 }

@@ -26,12 +26,12 @@ function fromDecorator(meta: ParamMeta, type: unknown): ParamDefinition {
 function fromType(index: number, type: unknown, owner: string): ParamDefinition {
   const bound = typeBindings.get(type);
   if (bound) return { index, kind: bound, type, isDto: false };
-  if (isDtoClass(type)) return { index, kind: 'body', type, isDto: true };
   const g = globalThis as Record<string, unknown>;
   if (type === g.Request || type === g.Response) {
     const name = type === g.Request ? 'Request' : 'Response';
     throw celloError('CELLO_ERR_PARAM_FETCH_TYPE', [index, owner, name, name]);
   }
+  if (isDtoClass(type)) return { index, kind: 'body', type, isDto: true };
   throw celloError('CELLO_ERR_PARAM_UNBOUND', [index, owner, typeName(type), unboundHint]);
 }
 

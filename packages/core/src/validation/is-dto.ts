@@ -9,9 +9,10 @@ interface TransformerStorageInternals {
 
 function hasTransformerMetadata(type: Function): boolean {
   const storage = defaultMetadataStorage as unknown as TransformerStorageInternals;
-  for (let t: Function | null = type; t && t !== Function.prototype; t = Object.getPrototypeOf(t)) {
+  // Stops at the first non-class: under jest's VM contexts Function.prototype is not one object.
+  for (let t: unknown = type; typeof t === 'function' && t.prototype !== undefined; t = Object.getPrototypeOf(t)) {
     if (storage._typeMetadatas?.has(t) || storage._transformMetadatas?.has(t)) return true;
-    if (defaultMetadataStorage.getExposedMetadatas(t).length > 0) return true;
+    if (defaultMetadataStorage.getExposedMetadatas(t as Function).length > 0) return true;
   }
   return false;
 }

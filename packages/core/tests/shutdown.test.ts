@@ -1,0 +1,56 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+
+const fixture = join(__dirname, 'fixtures/sigterm-server.js');
+
+function start(env: Record<string, string> = {}): { child: ChildProcess; lines: string[]; next: (match: RegExp) => Promise<string> } {
+  const child = spawn(process.execPath, [fixture], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: string[] = [];
+  const waiters: Array<{ match: RegExp; resolve: (line: string) => void }> = [];
+  let buffer = '';
+  child.stdout!.on('data', (chunk) => {
+    buffer += chunk;
+    let i;
+    while ((i = buffer.indexOf('\n')) >= 0) {
+      const line = buffer.slice(0, i);
+      buffer = buffer.slice(i + 1);
+      lines.push(line);
+      for (const w of waiters.splice(0)) if (w.match.test(line)) w.resolve(line); else waiters.push(w);
+    }
+  });
+  const next = (match: RegExp) => new Promise<string>((resolve) => {
+    const found = lines.find((l) => match.test(l));
+    if (found) resolve(found); else waiters.push({ match, resolve });
+  });
+  return { child, lines, next };
+}
+
+const exitCode = (child: ChildProcess) => new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+
+describe('signals (a real child process)', () => {
+  test('SIGTERM during an in-flight request: it completes with 200, tasks and shutdown hooks run, exit 0', async () => {
+    const { child, lines, next } = start();
+    const url = (await next(/^listening /)).split(' ')[1]!;
+    const response = fetch(`${url}/slow`);
+    await next(/^slow started$/);
+    child.kill('SIGTERM');
+    const res = await response;
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ slow: 'done' });
+    expect(await exitCode(child)).toBe(0);
+    expect(lines.slice(1)).toEqual(['slow started', 'task done', 'shutdown hook']);
+  });
+
+  test('a second signal during shutdown forces exit 1', async () => {
+    const { child, lines, next } = start({ SLOW_MS: '5000', LOG: '1' });
+    const url = (await next(/^listening /)).split(' ')[1]!;
+    fetch(`${url}/slow`).catch(() => undefined);
+    await next(/^slow started$/);
+    child.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 100));
+    child.kill('SIGTERM');
+    expect(await exitCode(child)).toBe(1);
+    const forced = lines.map((l) => { try { return JSON.parse(l); } catch { return {}; } }).find((l) => l.code === 'CELLO_ERR_LIFECYCLE_FORCED_EXIT');
+    expect(forced.msg).toContain('Still running: 1 open connection(s)');
+  });
+});
