@@ -290,4 +290,23 @@ describe('DI errors at startup', () => {
     const app = makeApp([C]);
     await expect(app.ready()).rejects.toMatchObject({ code: 'CELLO_ERR_DI_NO_METADATA', message: expect.stringContaining('C -> Plain') });
   });
+
+  test('a constructor cycle names the chain', async () => {
+    @Injectable() class A { constructor(readonly b: unknown) {} }
+    @Injectable() class B { constructor(readonly a: A) {} }
+    // What a cycle across two files looks like once both are loaded.
+    Reflect.defineMetadata('design:paramtypes', [B], A);
+    @Controller('/') class C { constructor(readonly a: A) {} @Get('/') x() { return 1; } }
+    const app = makeApp([C]);
+    await expect(app.ready()).rejects.toMatchObject({ code: 'CELLO_ERR_DI_CYCLE', message: expect.stringContaining('C -> A -> B -> A') });
+  });
+
+  test('a class used before it was defined (circular import) is named', async () => {
+    @Injectable() class Later { }
+    @Injectable() class Early { constructor(readonly later: Later) {} }
+    Reflect.defineMetadata('design:paramtypes', [undefined], Early);
+    @Controller('/') class C { constructor(readonly early: Early) {} @Get('/') x() { return 1; } }
+    const app = makeApp([C]);
+    await expect(app.ready()).rejects.toMatchObject({ code: 'CELLO_ERR_DI_UNDEFINED_PARAM', message: expect.stringContaining('C -> Early') });
+  });
 });

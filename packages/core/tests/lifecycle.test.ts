@@ -1,3 +1,4 @@
+import dns from 'node:dns';
 import net from 'node:net';
 import { App, Controller, Get, Injectable, OnShutdown, OnStartup, Singleton } from '@cello/core';
 import { gate, logSink } from './helpers/gate';
@@ -161,5 +162,34 @@ describe('lifecycle', () => {
     await app.ready();
     await app.close();
     expect(events).toEqual([]);
+  });
+
+  test('with a dual-stack listen, shutdown hooks wait for a request still running on the second listener', async () => {
+    const started = gate();
+    const events: string[] = [];
+    const app = makeApp([], { handleSignals: false });
+    app.get('/slow', async () => { started.open(); await new Promise((r) => setTimeout(r, 100)); events.push('request done'); return 'ok'; });
+    app.onEvent('shutdown', () => { events.push('shutdown hook'); });
+    // Make 'localhost' resolve to both stacks, as on most machines, so fastify opens a second listener.
+    const realLookup = dns.lookup;
+    const lookup = jest.spyOn(dns, 'lookup').mockImplementation(((host: string, opts: any, cb: Function) => {
+      if (host !== 'localhost' || typeof opts !== 'object' || !opts.all) return (realLookup as Function)(host, opts, cb);
+      cb(null, [{ address: '127.0.0.1', family: 4 }, { address: '::1', family: 6 }]);
+    }) as never);
+    try {
+      await app.listen({ port: 0, host: 'localhost' });
+    } finally {
+      lookup.mockRestore();
+    }
+    const addresses = app.fastify.addresses();
+    expect(addresses).toHaveLength(2);
+    const main = app.fastify.server.address() as { address: string };
+    const second = addresses.find((a) => a.address !== main.address)!;
+    const host = second.family === 'IPv6' ? `[${second.address}]` : second.address;
+    const response = fetch(`http://${host}:${second.port}/slow`);
+    await started.promise;
+    await app.close();
+    expect(events).toEqual(['request done', 'shutdown hook']);
+    expect((await response).status).toBe(200);
   });
 });

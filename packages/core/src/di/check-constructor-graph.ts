@@ -14,10 +14,13 @@ const builtins = new Set<unknown>([Object, String, Number, Boolean, Array, Funct
  */
 export function checkConstructorGraph(root: Function, container: DependencyContainer): void {
   const visited = new Set<Function>();
+  const active: Function[] = [];
   const visit = (ctor: Function, chain: readonly string[]): void => {
+    const path = [...chain, ctor.name || 'anonymous class'];
+    if (active.includes(ctor)) throw celloError('CELLO_ERR_DI_CYCLE', [path.join(' -> ')]);
     if (visited.has(ctor)) return;
     visited.add(ctor);
-    const path = [...chain, ctor.name || 'anonymous class'];
+    active.push(ctor);
     const names = path.join(' -> ');
     const overrides = (Reflect.getOwnMetadata(injectionTokensKey, ctor) ?? {}) as Record<number, unknown>;
     const types = getParamTypes(ctor);
@@ -37,6 +40,7 @@ export function checkConstructorGraph(root: Function, container: DependencyConta
       const userRegistered = container.isRegistered(type as never, true) && !isSingletonClass(type);
       if (typeof type === 'function' && !userRegistered) visit(type, path);
     }
+    active.pop();
   };
   visit(root, []);
 }
