@@ -14,7 +14,7 @@ const swc = {
   sourceMaps: 'inline',
 };
 
-const project = (name: string, root: string): Config => ({
+const project = (name: string, root: string, extra: Config = {}): Config => ({
   displayName: name,
   rootDir: `<rootDir>/${root}`,
   testEnvironment: 'node',
@@ -26,10 +26,21 @@ const project = (name: string, root: string): Config => ({
     // Sources import './x.js' (NodeNext); under jest they resolve to './x.ts'.
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
+  ...extra,
 });
 
+// PGlite's CommonJS build loads Node built-ins with `import()`, which jest's VM runs only under
+// --experimental-vm-modules; swc compiles those calls to require(). (apps/example)
+const pglite: Config = {
+  transformIgnorePatterns: ['/node_modules/(?!@electric-sql/pglite/)'],
+  transform: {
+    '/@electric-sql/pglite/dist/.+\\.cjs$': ['@swc/jest', { ...swc, jsc: { ...swc.jsc, parser: { syntax: 'ecmascript' } } }],
+    '^.+\\.(t|j)sx?$': ['@swc/jest', swc],
+  },
+};
+
 const config: Config = {
-  projects: [project('core', 'packages/core'), project('example', 'apps/example')],
+  projects: [project('core', 'packages/core'), project('cli', 'packages/cli'), project('example', 'apps/example', pglite), project('bench', 'apps/bench')],
   testTimeout: 20000,
 };
 

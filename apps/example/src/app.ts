@@ -1,70 +1,53 @@
-import { App, Controller, Get, HttpError, Param, Post, Response, Singleton } from '@cello/core';
-import { IsInt, IsString, Length, Min } from 'class-validator';
+import { App, RateLimitConfig, type AppOptions, type LoggingOptions } from '@cello/core';
+import { tokenAudience, tokenIssuer } from './auth/token-service.js';
+import { configFromEnv, kConfig, type ExampleConfig } from './config.js';
+import { AuthController } from './controllers/auth-controller.js';
+import { HealthController } from './controllers/health-controller.js';
+import { ItemsController } from './controllers/items-controller.js';
+import { OrdersController } from './controllers/orders-controller.js';
+import { ProfileController } from './controllers/profile-controller.js';
+import { UsersController } from './controllers/users-controller.js';
+import { WebhooksController } from './controllers/webhooks-controller.js';
+import { Database } from './db/database.js';
 
-export class CreateUser {
-  @IsString()
-  @Length(1, 80)
-  name!: string;
-
-  @IsInt()
-  @Min(0)
-  age!: number;
+export interface CreateAppOptions {
+  /** Defaults to the environment (`configFromEnv()`); tests pass their own database settings. */
+  config?: ExampleConfig;
+  logger?: AppOptions['logger'];
+  /** Where the access log goes (default: the app's logger, or stdout when that is off). */
+  accessLog?: LoggingOptions;
+  handleSignals?: boolean;
 }
 
-interface User {
-  id: number;
-  name: string;
-  age: number;
-}
+/** Builds the example app; `main.ts` listens, tests inject. Nothing connects until it starts. */
+export function createApp(options: CreateAppOptions = {}): App {
+  const config = options.config ?? configFromEnv();
+  const app = new App({
+    controllers: [HealthController, AuthController, UsersController, ProfileController, ItemsController, OrdersController, WebhooksController],
+    logger: options.logger,
+    handleSignals: options.handleSignals,
+  });
 
-@Singleton()
-export class UserStore {
-  readonly #users = new Map<number, User>([[1, { id: 1, name: 'Alice', age: 36 }]]);
-  #nextId = 2;
+  // Services inject `Database` and `@Inject(kConfig)`; registered here because both depend on
+  // the configuration, which only exists at runtime.
+  const database = new Database(config);
+  app.container.register(kConfig, { useValue: config });
+  app.container.register(Database, { useValue: database });
+  app.state.db = database; // for tests and scripts that look at the data directly
 
-  all(): User[] {
-    return [...this.#users.values()];
-  }
+  // Open the pool (or PGlite), migrate and seed before the first request; close after the last
+  // one and after every queued background task (app.close() waits for those first).
+  app.onEvent('startup', () => database.open(app.log));
+  app.onEvent('shutdown', () => database.close());
 
-  find(id: number): User | undefined {
-    return this.#users.get(id);
-  }
+  app.enableLogging(options.accessLog);
+  app.enableCors(config.corsOrigins === undefined ? {} : { origins: config.corsOrigins });
+  app.enableRateLimit(RateLimitConfig.tokenBucket({ requests: 300, window: 60 }));
+  // Verifies the tokens POST /auth/token issues; routes that need a user say so with a guard.
+  app.enableJwt({ secret: config.jwtSecret, algorithms: ['HS256'], issuer: tokenIssuer, audience: tokenAudience });
+  app.enableDocs({ path: '/docs', title: 'Cello example shop', version: '0.1.0' });
 
-  add(input: CreateUser): User {
-    const user = { id: this.#nextId++, name: input.name, age: input.age };
-    this.#users.set(user.id, user);
-    return user;
-  }
-}
-
-@Controller('/users')
-export class UsersController {
-  constructor(private readonly users: UserStore) {}
-
-  @Get('/')
-  list() {
-    return { users: this.users.all() };
-  }
-
-  @Get('/{id}')
-  get(@Param('id') id: number) {
-    const user = this.users.find(id);
-    if (!user) throw HttpError.notFound('User not found');
-    return { user };
-  }
-
-  @Post('/')
-  create(input: CreateUser) {
-    const user = this.users.add(input);
-    return Response.json({ user }, { status: 201, headers: { location: `/users/${user.id}` } });
-  }
-}
-
-/** Builds the example app; `main.ts` listens, tests inject. */
-export function createApp(options: { logger?: boolean } = {}): App {
-  const app = new App({ controllers: [UsersController], logger: options.logger });
-  app.get('/hello', () => ({ message: 'Hello, World!' }));
-  app.get('/health', () => ({ status: 'ok' }));
-  app.get('/version', () => ({ name: '@cello/example', version: '0.1.0' }));
+  // A functional route, as in the README's quick start.
+  app.get('/hello', () => ({ message: 'Hello, World!' }), { public: true });
   return app;
 }

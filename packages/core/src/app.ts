@@ -16,18 +16,39 @@ import { handleError } from './http/error-response.js';
 import { requestDecorations } from './http/fastify-augment.js';
 import { HttpError } from './http/http-error.js';
 import { httpMethods, type HttpMethod } from './http/methods.js';
-import { drainServers, openConnections } from './lifecycle/drain.js';
+import { drainServers, openConnections, serverBindings } from './lifecycle/drain.js';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { Lifecycle, type LifecycleEvent, type LifecycleHook } from './lifecycle/hooks.js';
 import { knownServices } from './lifecycle/known-services.js';
 import { handleSignals } from './lifecycle/signals.js';
 import type { Constructor, RouteOptions } from './metadata/types.js';
 import { resolveController } from './di/resolve-controller.js';
+import { instantiateGuards } from './guards/run-guards.js';
+import { AccessLog, type LoggingOptions } from './middleware/access-log.js';
+import { builtinOrder, collectHooks, type BuiltinMiddleware, type BuiltinName } from './middleware/builtin.js';
+import { Compression, type CompressionOptions } from './middleware/compression.js';
+import { Cors, type CorsOptions } from './middleware/cors.js';
+import { JwtAuth } from './middleware/jwt/jwt-auth.js';
+import type { JwtOptions } from './middleware/jwt/options.js';
+import { composeMiddleware, type Middleware } from './middleware/middleware.js';
+import type { RateLimitRule } from './middleware/rate-limit/config.js';
+import { RateLimiter, type RateLimitSetup } from './middleware/rate-limit/rate-limiter.js';
+import { RequestIds, type RequestIdOptions } from './middleware/request-id.js';
+import { SecurityHeaders, type SecurityHeadersOptions } from './middleware/security-headers.js';
 import { compileRoute } from './routing/compile-route.js';
 import { MethodIndex } from './routing/method-index.js';
 import { functionalParams } from './routing/param-definitions.js';
 import { joinPath } from './routing/path.js';
 import type { RouteDefinition } from './routing/route-table.js';
 import { scanController } from './routing/scan-controllers.js';
+import { routePolicies } from './routing/route-flags-policy.js';
+import { responseSchema } from './validation/response-schema.js';
+import fastJson from 'fast-json-stringify';
+import { ResponseCache, type CacheSetup } from './cache/response-cache.js';
+import { CacheFastPath } from './cache/fast-path.js';
+import { MemoryCacheStore } from './cache/memory-cache-store.js';
+import { mountDocs } from './openapi/enable-docs.js';
+import type { DocsOptions } from './openapi/types.js';
 
 export interface AppOptions {
   /** Controller classes; more can be added with `register()` before the app starts. */
@@ -87,6 +108,8 @@ export class App {
   readonly container: DependencyContainer;
   /** App-wide state, e.g. a pool opened in a startup hook. */
   readonly state: Record<string, any> = {};
+  /** The response cache: `app.cache.invalidate({ tags })`, `app.cache.clear()`. */
+  readonly cache = new ResponseCache();
 
   readonly #controllers: Constructor[] = [];
   readonly #functional: RouteDefinition[] = [];
@@ -94,6 +117,10 @@ export class App {
   readonly #afterResponse = new Set<Promise<unknown>>();
   readonly #lifecycle = new Lifecycle();
   readonly #methodIndex = new MethodIndex();
+  readonly #builtins = new Map<BuiltinName, BuiltinMiddleware>();
+  readonly #middleware: Middleware[] = [];
+  #requestCounter = 0;
+  #fastPath: CacheFastPath | null = null;
   readonly #options: AppOptions;
   readonly #runtime: AppRuntime;
   #state: State = 'configuring';
@@ -112,6 +139,10 @@ export class App {
       // Access logs are enableLogging()'s job; fastify's own per-request lines stay off.
       logController: new LogController({ disableRequestLogging: true }),
       return503OnClosing: true,
+      genReqId: (raw: import('node:http').IncomingMessage) => {
+        const ids = this.#builtins.get('requestId') as RequestIds | undefined;
+        return ids ? ids.idFor(raw) : `req-${(this.#requestCounter++).toString(36)}`;
+      },
       routerOptions: { ignoreTrailingSlash: true, ...options.fastify?.routerOptions },
     } as FastifyServerOptions) as unknown as FastifyInstance;
     this.container = (options.container ?? rootContainer).createChildContainer();
@@ -122,6 +153,10 @@ export class App {
     this.fastify.setErrorHandler(handleError);
     this.fastify.setNotFoundHandler((request, reply) => {
       const allowed = this.#methodIndex.allowed(request.url);
+      for (const name of builtinOrder) {
+        this.#builtins.get(name)?.onUnmatched?.(request, reply, allowed);
+        if (reply.sent) return;
+      }
       if (allowed.length > 0) {
         reply.header('allow', allowed.join(', '));
         throw HttpError.methodNotAllowed(`Method ${request.method} is not allowed for ${request.url.split('?')[0]}; use ${allowed.join(', ')}`);
@@ -140,6 +175,18 @@ export class App {
       },
     };
     this.register(...(options.controllers ?? []));
+  }
+
+  // Puts the cache's fast path in front of fastify's request handler on one HTTP server.
+  #installFastPath(server: Server): void {
+    const fastify = server.listeners('request') as Array<(req: IncomingMessage, res: ServerResponse) => void>;
+    if (fastify.length !== 1) return; // not the server fastify made: leave it alone
+    const [handle] = fastify as [(req: IncomingMessage, res: ServerResponse) => void];
+    const fast = this.#fastPath!;
+    server.removeListener('request', handle);
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      if (this.#state !== 'started' || !fast.tryServe(req, res)) handle(req, res);
+    });
   }
 
   /** The app logger (pino). */
@@ -172,6 +219,7 @@ export class App {
       params: functionalParams(handler),
       options,
       guards: [...(options.guards ?? [])],
+      ...routePolicies({}, options, list, label),
       site: new Error(`route ${label} declared here`),
     });
     this.#table = undefined;
@@ -188,6 +236,78 @@ export class App {
   /** Every method except HEAD (which GET answers). */
   all(path: string, handler: RouteHandler, options?: RouteOptions): this {
     return this.route(httpMethods.filter((m) => m !== 'HEAD'), path, handler, options);
+  }
+
+  /** Your own middleware around every handler, in the order added (onion). */
+  use(middleware: Middleware): this {
+    if (typeof middleware !== 'function') throw new TypeError('app.use(middleware): middleware must be a function (ctx, next) => result');
+    this.#assertConfiguring('middleware');
+    this.#middleware.push(middleware);
+    return this;
+  }
+
+  /** CORS for every route; no options: any origin, no credentials. */
+  enableCors(options: CorsOptions = {}): this {
+    return this.#enable('cors', new Cors(options));
+  }
+
+  /** One JSON access-log line per request (pino). */
+  enableLogging(options: LoggingOptions = {}): this {
+    return this.#enable('logging', new AccessLog(this.log, options));
+  }
+
+  /** A rate limit for every route (routes may override with @RateLimit or opt out with @SkipRateLimit). */
+  enableRateLimit(rule: RateLimitRule, setup: RateLimitSetup = {}): this {
+    if (!rule || typeof rule.id !== 'string') throw new TypeError('enableRateLimit() takes a RateLimitConfig.tokenBucket(...) or .slidingWindow(...) rule');
+    return this.#enable('rateLimit', new RateLimiter(rule, setup));
+  }
+
+  /** Verifies `Authorization: Bearer` JWTs and sets `req.user`; routes marked @Public() skip it. */
+  enableJwt(options: JwtOptions): this {
+    return this.#enable('jwt', new JwtAuth(options));
+  }
+
+  /** Conservative security headers (helmet's defaults) on every response. */
+  enableSecurityHeaders(options: SecurityHeadersOptions = {}): this {
+    return this.#enable('securityHeaders', new SecurityHeaders(options));
+  }
+
+  /** gzip/br/deflate by Accept-Encoding for compressible bodies above a threshold. */
+  enableCompression(options: CompressionOptions = {}): this {
+    return this.#enable('compression', new Compression(options));
+  }
+
+  /** Configures the response cache (`@Cache` works without this, with a bounded memory store). */
+  enableCache(setup: CacheSetup = {}): this {
+    this.#assertConfiguring('enableCache()');
+    this.cache.configure(setup);
+    return this;
+  }
+
+  /** Reads `x-request-id` (or makes one) and echoes it on the response. */
+  enableRequestId(options: RequestIdOptions = {}): this {
+    return this.#enable('requestId', new RequestIds(options));
+  }
+
+  /**
+   * Serves `/openapi.json` (OpenAPI 3.1, built at startup from the route table and DTOs) and an
+   * interactive page at `path` (default `/docs`) whose assets come from the installed
+   * swagger-ui-dist, so it works offline.
+   *
+   * @example
+   * app.enableDocs({ title: 'Shop API', version: '1.0.0' });
+   */
+  enableDocs(options: DocsOptions = {}): this {
+    this.#assertConfiguring('enableDocs()');
+    // Read when the document is built (startup), so built-ins enabled after this call count too.
+    mountDocs(this, options, (name, def) => (this.#builtins.get(name)?.forRoute(def) ?? null) !== null);
+    return this;
+  }
+
+  #enable(name: BuiltinName, builtin: BuiltinMiddleware): this {
+    this.#assertConfiguring(`enable${name[0]!.toUpperCase()}${name.slice(1)}()`);
+    this.#builtins.set(name, builtin);
+    return this;
   }
 
   /** Registers a startup or shutdown hook (sync or async). */
@@ -227,25 +347,38 @@ export class App {
     for (const ctor of this.#controllers) {
       if (!instances.has(ctor)) instances.set(ctor, resolveController(this.container, ctor));
     }
+    // A route-level @RateLimit needs a limiter even when the app has no default limit.
+    if (!this.#builtins.has('rateLimit') && table.some((def) => def.rateLimit)) this.#builtins.set('rateLimit', new RateLimiter(null));
+    const middleware = composeMiddleware(this.#middleware);
+    const fastPath = this.cache.store instanceof MemoryCacheStore ? new CacheFastPath(this.cache) : null;
     for (const def of table) {
       const instance = def.controller ? instances.get(def.controller)! : null;
+      const guards = def.guards.length > 0 ? instantiateGuards(def.guards, this.container, def.handlerName) : null;
+      const hooks = collectHooks(this.#builtins, def);
+      fastPath?.add(def, Object.keys(hooks).length > 0);
+      const response = responseSchema(def.options.response, def.handlerName);
       this.fastify.route({
         method: [...def.methods],
         url: def.path,
-        handler: compileRoute(def, { runtime: this.#runtime, instance }),
+        ...(response === null ? {} : { schema: { response: { '2xx': response } } }),
+        ...hooks,
+        handler: compileRoute(def, { runtime: this.#runtime, instance, guards, middleware, cache: this.cache, serialize: response !== null && def.cache !== null ? fastJson(response) : null }),
       });
       this.#methodIndex.add(def.methods, def.path);
     }
     Object.freeze(table);
     await this.fastify.ready();
     await this.#lifecycle.start(knownServices(instances, this.container), this.log);
+    this.#fastPath = fastPath === null || fastPath.isEmpty ? null : fastPath;
     this.#state = 'started';
+    if (this.#fastPath !== null) this.#installFastPath(this.fastify.server as Server);
   }
 
   /** Starts the app and listens; resolves to the address, e.g. `http://127.0.0.1:3000`. */
   async listen(options: ListenOptions = {}): Promise<string> {
     await this.ready();
     const address = await this.fastify.listen({ port: options.port ?? 3000, host: options.host ?? 'localhost' });
+    if (this.#fastPath !== null) for (const server of serverBindings(this.fastify).slice(1)) this.#installFastPath(server);
     if (this.#options.handleSignals !== false && this.#removeSignalHandlers === undefined) {
       this.#removeSignalHandlers = handleSignals({
         close: () => this.close(),

@@ -34,5 +34,35 @@ export { BackgroundTasks } from './background/background-tasks.js';
 export type { TaskFunction } from './background/background-tasks.js';
 export type { OnStartup, OnShutdown, LifecycleEvent, LifecycleHook } from './lifecycle/hooks.js';
 
+export type { Guard, GuardLike } from './guards/guard.js';
+export { Guards } from './decorators/guards.js';
+export { RoleGuard } from './guards/role-guard.js';
+export type { RoleGuardOptions } from './guards/role-guard.js';
+export { Authenticated } from './guards/authenticated.js';
+
+export { Public, RateLimit, SkipRateLimit } from './decorators/route-flags.js';
+export type { Middleware } from './middleware/middleware.js';
+export type { CorsOptions } from './middleware/cors.js';
+export type { LoggingOptions } from './middleware/access-log.js';
+export type { JwtOptions } from './middleware/jwt/options.js';
+export type { SecurityHeadersOptions } from './middleware/security-headers.js';
+export type { CompressionOptions } from './middleware/compression.js';
+export type { RequestIdOptions } from './middleware/request-id.js';
+export { RateLimitConfig } from './middleware/rate-limit/config.js';
+export type { RateLimitRule, RateLimitOptions, RateLimitAlgorithm } from './middleware/rate-limit/config.js';
+export type { RateLimitStore, RateLimitDecision } from './middleware/rate-limit/store.js';
+export { MemoryRateLimitStore } from './middleware/rate-limit/memory-store.js';
+export type { MemoryRateLimitStoreOptions } from './middleware/rate-limit/memory-store.js';
+export type { RateLimitSetup } from './middleware/rate-limit/rate-limiter.js';
+
+export { Cache, InvalidateCache } from './decorators/cache.js';
+export type { CacheOptions, CachePolicy, InvalidateOptions } from './cache/cache-options.js';
+export type { CacheStore, CacheEntry } from './cache/cache-store.js';
+export { MemoryCacheStore } from './cache/memory-cache-store.js';
+export type { MemoryCacheStoreOptions } from './cache/memory-cache-store.js';
+export { ResponseCache } from './cache/response-cache.js';
+export type { CacheSetup } from './cache/response-cache.js';
+
 export type { RouteDefinition, ParamDefinition, ParamKind } from './routing/route-table.js';
 export type { FieldError } from './validation/validation-error.js';
+export type { DocsOptions } from './openapi/types.js';

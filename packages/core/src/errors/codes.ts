@@ -88,6 +88,30 @@ export const codes = {
     status: 500,
     message: 'Forced exit: %s.',
   },
+  CELLO_ERR_GUARD_INVALID: {
+    status: 500,
+    message: 'Guard %s of %s has no canActivate(ctx) method. A guard implements Guard: canActivate(ctx) returns a boolean or a promise of one.',
+  },
+  CELLO_ERR_JWT_CONFIG: {
+    status: 500,
+    message: 'enableJwt(): option %s %s.',
+  },
+  CELLO_ERR_CORS_CONFIG: {
+    status: 500,
+    message: 'enableCors(): %s',
+  },
+  CELLO_ERR_CACHE_NOT_GET: {
+    status: 500,
+    message: '@Cache on %s, which serves %s: only GET (and HEAD) responses are cached. Use @InvalidateCache on routes that change data.',
+  },
+  CELLO_ERR_DOCS_SCHEMA_CONFLICT: {
+    status: 500,
+    message: 'OpenAPI: two schemas are named %s (%s and %s). components.schemas is keyed by class name: rename one DTO class.',
+  },
+  CELLO_ERR_MIDDLEWARE_NEXT_TWICE: {
+    status: 500,
+    message: 'A middleware called next() more than once. Call it once and return (or replace) its result.',
+  },
   CELLO_ERR_APP_CLOSED: {
     status: 500,
     message: 'The app is closed. Create a new App to serve again.',

@@ -4,7 +4,7 @@ import type { Server } from 'node:http';
 // fastify keeps the extra listeners of a dual-stack listen ('localhost' -> ::1 and 127.0.0.1) in
 // an internal symbol and closes them without waiting (fastify#7043); find them so close() can
 // wait for their in-flight requests too.
-function serverBindings(fastify: FastifyInstance): Server[] {
+export function serverBindings(fastify: FastifyInstance): Server[] {
   const key = Object.getOwnPropertySymbols(fastify).find((s) => s.description === 'fastify.serverBindings');
   const extra = key ? ((fastify as unknown as Record<symbol, unknown>)[key] as Server[] | undefined) ?? [] : [];
   return [fastify.server as Server, ...extra];

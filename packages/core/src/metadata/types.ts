@@ -1,3 +1,6 @@
+import type { CacheOptions, InvalidateOptions } from '../cache/cache-options.js';
+import type { GuardLike } from '../guards/guard.js';
+import type { RateLimitRule } from '../middleware/rate-limit/config.js';
 import type { HttpMethod } from '../http/methods.js';
 
 export type Constructor<T = unknown> = new (...args: any[]) => T;
@@ -19,13 +22,21 @@ export interface RouteOptions {
   /** Success status for a plain return value (default 200; `undefined`/`null` results answer 204 unless set). */
   status?: number;
   /** Guards for this route, after the controller's guards. */
-  guards?: unknown[];
+  guards?: readonly GuardLike[];
   /** Response type: a DTO class or `[Dto]` for an array; used to serialize and document the response. */
   response?: unknown;
   summary?: string;
   description?: string;
   tags?: string[];
   deprecated?: boolean;
+  /** Skip JWT authentication (as `@Public()`). */
+  public?: boolean;
+  /** This route's rate limit, or `false` for none (as `@RateLimit()` / `@SkipRateLimit()`). */
+  rateLimit?: RateLimitRule | false;
+  /** Cache this GET route's responses (as `@Cache()`). */
+  cache?: CacheOptions;
+  /** Tags to invalidate after a 2xx answer (as `@InvalidateCache()`). */
+  invalidateCache?: InvalidateOptions;
 }
 
 export interface RouteMeta {

@@ -2,8 +2,8 @@ import type { FastifyRequest } from 'fastify';
 import type { AppRuntime } from '../app-runtime.js';
 import type { Dependency, DependsOptions } from '../di/dependency.js';
 import type { RequestContext } from '../di/request-context.js';
-import { toValidatedDto, type DtoSource } from '../validation/validate-dto.js';
-import { makeScalarConverter } from './convert-scalar.js';
+import { compileDtoValidator, type DtoSource } from '../validation/dto-validator.js';
+import { makeJsonTypeCheck, makeScalarConverter } from './convert-scalar.js';
 import type { ParamDefinition } from './route-table.js';
 
 /** Produces one argument; `ctx` is null on routes that need no request context. */
@@ -21,16 +21,18 @@ const dtoSource: Record<string, DtoSource> = { body: 'body', query: 'query', par
 type Part = 'body' | 'query' | 'params' | 'headers';
 const partOf: Record<string, Part> = { body: 'body', query: 'query', param: 'params', header: 'headers' };
 
+function dtoBinder(p: ParamDefinition): BinderPlan {
+  const part = partOf[p.kind]!;
+  const { validate, isAsync } = compileDtoValidator(p.type as Function, dtoSource[p.kind]!);
+  return { bind: (_ctx, request) => validate(request[part]), isAsync, needsContext: false };
+}
+
 function partBinder(p: ParamDefinition): Binder {
   const part = partOf[p.kind]!;
-  if (p.isDto) {
-    const type = p.type as Function;
-    const source = dtoSource[p.kind]!;
-    return (_ctx, request) => toValidatedDto(type, request[part], source);
-  }
   if (p.name === undefined) return (_ctx, request) => request[part];
   const name = p.kind === 'header' ? p.name.toLowerCase() : p.name;
-  const convert = makeScalarConverter(p.type, p.kind === 'param' ? 'path' : p.kind, p.name);
+  // Body fields are JSON already: checked for their type, never converted ("12" is no number).
+  const convert = p.kind === 'body' ? makeJsonTypeCheck(p.type, p.name) : makeScalarConverter(p.type, p.kind === 'param' ? 'path' : p.kind, p.name);
   const read: Binder = (_ctx, request) => {
     const container = request[part] as Record<string, unknown> | null | undefined;
     return container !== null && typeof container === 'object' ? container[name] : undefined;
@@ -59,6 +61,6 @@ export function planBinder(p: ParamDefinition, runtime: AppRuntime): BinderPlan 
       return { bind: (ctx) => (ctx === null ? runtime.container.resolve(token) : ctx.inject(token)), isAsync: false, needsContext: false };
     }
     default:
-      return { bind: partBinder(p), isAsync: false, needsContext: false };
+      return p.isDto ? dtoBinder(p) : { bind: partBinder(p), isAsync: false, needsContext: false };
   }
 }

@@ -2,6 +2,12 @@ import type { FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
 import type { AppRuntime } from '../app-runtime.js';
 import { closeBeforeResponse, RequestContext, settleRequest } from '../di/request-context.js';
 import { toPayload, type ResultPolicy } from '../http/send-result.js';
+import { checkGuards } from '../guards/run-guards.js';
+import type { Guard } from '../guards/guard.js';
+import type { Composed } from '../middleware/middleware.js';
+import { CacheStage } from '../cache/cache-stage.js';
+import type { ResponseCache } from '../cache/response-cache.js';
+import { Response } from '../http/response.js';
 import { planBinder, type Binder } from './bind-params.js';
 import type { RouteDefinition } from './route-table.js';
 
@@ -9,6 +15,24 @@ export interface CompileEnv {
   readonly runtime: AppRuntime;
   /** The controller instance, or null for a functional route. */
   readonly instance: object | null;
+  /** The route's guards as instances (null: none). */
+  readonly guards: readonly Guard[] | null;
+  /** `app.use()` middleware composed once (null: none). */
+  readonly middleware: Composed | null;
+  /** The app's response cache (used by routes with a cache policy or tags to invalidate). */
+  readonly cache: ResponseCache;
+  /** The route's response serializer (from its `response` DTO), for bytes the cache stores. */
+  readonly serialize?: ((value: unknown) => string) | null;
+}
+
+/** The stages a request passes through around the handler; null stages are skipped. */
+interface Stages {
+  readonly guards: readonly Guard[] | null;
+  readonly cache: CacheStage | null;
+  readonly middleware: Composed | null;
+  readonly invalidate: ((result: unknown) => Promise<void> | undefined) | null;
+  readonly call: Call;
+  readonly policy: ResultPolicy;
 }
 
 type Call = (ctx: RequestContext | null, request: FastifyRequest) => unknown;
@@ -80,6 +104,46 @@ async function failScoped(ctx: RequestContext, err: unknown): Promise<never> {
   throw err;
 }
 
+// The general path: guards, then the cache, then the middleware onion around binding + handler.
+// Parameters are bound inside the onion so middleware sees validation errors like any other.
+async function runStaged(stages: Stages, ctx: RequestContext, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
+  let payload: unknown;
+  try {
+    if (stages.guards !== null) await checkGuards(stages.guards, ctx);
+    if (stages.cache !== null) {
+      payload = await stages.cache.serve(ctx, request, reply, (c, r) => runHandler(stages, c, r));
+    } else {
+      const result = await runHandler(stages, ctx, request);
+      if (stages.invalidate !== null) await stages.invalidate(result);
+      payload = toPayload(reply, result, stages.policy);
+    }
+    await closeBeforeResponse(ctx, undefined);
+  } catch (err) {
+    await failScoped(ctx, err);
+  }
+  settleRequest(ctx, undefined);
+  return payload;
+}
+
+function runHandler(stages: Stages, ctx: RequestContext, request: FastifyRequest): unknown {
+  return stages.middleware !== null ? stages.middleware(ctx, () => stages.call(ctx, request)) : stages.call(ctx, request);
+}
+
+function successStatus(result: unknown, policy: ResultPolicy): number {
+  if (result instanceof Response) return result.status;
+  return result === undefined || result === null ? (policy.explicitStatus ? policy.status : 204) : policy.status;
+}
+
+// Invalidation happens before the response is sent, so a client that reads right after its
+// write never sees the stale entry.
+function makeInvalidate(tags: readonly string[] | null, cache: ResponseCache, policy: ResultPolicy): Stages['invalidate'] {
+  if (tags === null) return null;
+  return (result) => {
+    const status = successStatus(result, policy);
+    return status >= 200 && status < 300 ? cache.invalidate({ tags }) : undefined;
+  };
+}
+
 /**
  * Compiles one route table row into the fastify handler for it. The shape of the handler is
  * chosen here, once: a route with no per-request context calls the method directly; a sync
@@ -95,6 +159,15 @@ export function compileRoute(def: RouteDefinition, env: CompileEnv): RouteHandle
   const fn = def.handler;
   const call = hasAsyncParams ? makeAsyncCall(fn, env.instance, binders, asyncAt) : makeCall(fn, env.instance, binders);
   const runtime = env.runtime;
+
+  const cache = def.cache === null ? null : new CacheStage({ route: def.path, policy: def.cache, cache: env.cache, result: policy, json: env.serialize ?? undefined });
+  const invalidate = makeInvalidate(def.invalidateTags, env.cache, policy);
+  if (env.guards !== null || env.middleware !== null || cache !== null || invalidate !== null) {
+    const stages: Stages = { guards: env.guards, cache, middleware: env.middleware, invalidate, call, policy };
+    return function celloStagedRoute(request, reply) {
+      return runStaged(stages, new RequestContext(request, reply, def, runtime), request, reply);
+    };
+  }
 
   if (!needsContext) {
     if (isAsyncFunction(fn)) {

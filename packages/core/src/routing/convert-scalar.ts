@@ -38,3 +38,17 @@ export function makeScalarConverter(type: unknown, where: string, name: string):
   }
   return null;
 }
+
+const jsonTypes = new Map<unknown, [string, string]>([[Number, ['number', 'a number']], [Boolean, ['boolean', 'true or false']], [String, ['string', 'a string']]]);
+
+/** For one field of a JSON body: the declared scalar type must already match; nothing is converted. */
+export function makeJsonTypeCheck(type: unknown, name: string): ((value: unknown) => unknown) | null {
+  const expected = jsonTypes.get(type);
+  if (expected === undefined) return null;
+  const [typeofName, words] = expected;
+  return (value) => {
+    if (value === undefined || value === null) return value;
+    if (typeof value !== typeofName || (typeofName === 'number' && !Number.isFinite(value))) return invalid('body', name, words);
+    return value;
+  };
+}

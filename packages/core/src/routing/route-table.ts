@@ -1,4 +1,7 @@
+import type { CachePolicy } from '../cache/cache-options.js';
+import type { GuardLike } from '../guards/guard.js';
 import type { HttpMethod } from '../http/methods.js';
+import type { RateLimitRule } from '../middleware/rate-limit/config.js';
 import type { Constructor, RouteOptions } from '../metadata/types.js';
 
 export type ParamKind =
@@ -37,7 +40,15 @@ export interface RouteDefinition {
   readonly params: readonly ParamDefinition[];
   readonly options: RouteOptions;
   /** Controller guards, then route guards. */
-  readonly guards: readonly unknown[];
+  readonly guards: readonly GuardLike[];
+  /** Skips JWT authentication. */
+  readonly public: boolean;
+  /** The route's own rate limit; `false`: none; null: the app's. */
+  readonly rateLimit: RateLimitRule | false | null;
+  /** The cache policy (GET routes only), or null. */
+  readonly cache: CachePolicy | null;
+  /** Cache tags dropped after a 2xx answer, or null. */
+  readonly invalidateTags: readonly string[] | null;
   /** Where the route was declared. */
   readonly site: Error;
 }

@@ -1,0 +1,120 @@
+// `npm run bench`: every target against raw fastify, by req/s and p99 under load and by
+// instructions per request under callgrind; prints markdown and updates BENCHMARKS.md.
+// `npm run bench -- --help` lists the flags.
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { benchRoot } from './paths.js';
+import { updateBenchmarksFile, type BlockName } from './runner/benchmarks-file.js';
+import { defaultInstrTool, instrToolProblem } from './runner/instr.js';
+import { describeMachine } from './runner/machine.js';
+import { instrSection, loadSection, machineSection } from './runner/report.js';
+import { runInstrPhase } from './runner/run-instr.js';
+import { runLoadPhase } from './runner/run-load.js';
+import { scenarios as allScenarios } from './scenarios.js';
+import { targets as allTargets } from './target-registry.js';
+
+const help = `usage: npm run bench -- [flags]      (npm run bench:instr = --only-instr)
+  --rounds 3            timed rounds per target and scenario
+  --seconds 3           length of one timed segment
+  --warmup 1            seconds of untimed load per target and scenario before round 1
+  --connections 10      autocannon connections
+  --startup-rounds 3    cold starts per target for the time to first response
+  --targets a,b         only these targets (${allTargets.map((t) => t.id).join(', ')})
+  --scenarios a,b       only these scenarios (${allScenarios.map((s) => s.id).join(', ')})
+  --no-instr            skip the instruction counts
+  --only-instr          only the instruction counts
+  --instr-jobs 2        instruction counts run side by side
+  --instr-warmup 3000   requests before counting (JIT warm-up)
+  --instr-requests 4000 requests counted
+  --instr-repeat 1      counts per target and scenario; the least is kept (a busy machine only adds)
+  --instr-tool PATH     instr-per-request.mjs (default ../shared/tools/ from the repo root)
+  --no-write            do not update BENCHMARKS.md (a run limited by --targets/--scenarios never does)`;
+
+function list<T extends { id: string }>(all: readonly T[], wanted: string | undefined, what: string): T[] {
+  if (!wanted) return [...all];
+  const ids = wanted.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const id of ids) if (!all.some((x) => x.id === id)) throw new Error(`unknown ${what} "${id}" (known: ${all.map((x) => x.id).join(', ')})`);
+  return all.filter((x) => ids.includes(x.id));
+}
+
+async function main(): Promise<number> {
+  const { values: o } = parseArgs({
+    options: {
+      rounds: { type: 'string', default: '3' },
+      seconds: { type: 'string', default: '3' },
+      warmup: { type: 'string', default: '1' },
+      connections: { type: 'string', default: '10' },
+      'startup-rounds': { type: 'string', default: '3' },
+      targets: { type: 'string' },
+      scenarios: { type: 'string' },
+      'no-instr': { type: 'boolean', default: false },
+      'only-instr': { type: 'boolean', default: false },
+      'instr-jobs': { type: 'string', default: '2' },
+      'instr-warmup': { type: 'string', default: '3000' },
+      'instr-requests': { type: 'string', default: '4000' },
+      'instr-repeat': { type: 'string', default: '1' },
+      'instr-tool': { type: 'string', default: defaultInstrTool },
+      'no-write': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (o.help) {
+    console.log(help);
+    return 0;
+  }
+  const targets = list(allTargets, o.targets, 'target');
+  const scenarios = list(allScenarios, o.scenarios, 'scenario');
+  const log = (line: string) => console.error(line);
+  const machine = describeMachine();
+  const doLoad = !o['only-instr'];
+  const doInstr = !o['no-instr'];
+  if (doInstr) {
+    const problem = instrToolProblem(o['instr-tool']);
+    if (problem) throw new Error(`${problem}; or run with --no-instr`);
+  }
+
+  const blocks: Partial<Record<BlockName, string>> = { machine: machineSection(machine) };
+  let failed = false;
+  if (doLoad) {
+    const load = await runLoadPhase(targets, scenarios, {
+      rounds: Number(o.rounds),
+      seconds: Number(o.seconds),
+      warmupSeconds: Number(o.warmup),
+      connections: Number(o.connections),
+      startupRounds: Number(o['startup-rounds']),
+      log,
+    });
+    failed ||= load.failures.size > 0 || [...load.cells.values()].some((c) => c.bad > 0);
+    blocks.load = loadSection(load, targets, scenarios, machine.date);
+  }
+  if (doInstr) {
+    log(`counting instructions per request (${o['instr-jobs']} at a time; about a minute each, several for NestJS)`);
+    const instr = await runInstrPhase(targets, scenarios, {
+      tool: o['instr-tool'],
+      warmup: Number(o['instr-warmup']),
+      requests: Number(o['instr-requests']),
+      jobs: Number(o['instr-jobs']),
+      repeat: Number(o['instr-repeat']),
+      log,
+    });
+    failed ||= instr.failures.size > 0;
+    blocks.instr = instrSection(instr, targets, scenarios, machine.date);
+  }
+
+  console.log(['', machineSection(machine), '', blocks.load ?? '', '', blocks.instr ?? ''].join('\n'));
+  const partial = o.targets !== undefined || o.scenarios !== undefined;
+  if (!o['no-write'] && !partial) {
+    const file = join(benchRoot, 'BENCHMARKS.md');
+    updateBenchmarksFile(file, blocks);
+    log(`\nwrote ${file}`);
+  }
+  return failed ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(2);
+  },
+);

@@ -1,0 +1,128 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Readable } from 'node:stream';
+import type { RequestContext } from '../di/request-context.js';
+import { Response } from '../http/response.js';
+import { toPayload, type ResultPolicy } from '../http/send-result.js';
+import type { CachePolicy } from './cache-options.js';
+import { cacheKey, hasCredentials } from './cache-key.js';
+import type { CacheEntry } from './cache-store.js';
+import { matchesIfNoneMatch, strongEtag } from './etag.js';
+import type { ResponseCache } from './response-cache.js';
+
+export type Compute = (ctx: RequestContext, request: FastifyRequest) => unknown;
+
+// Headers that belong to one exchange, never replayed from the cache.
+const perRequest = /^(set-cookie|ratelimit-.*|retry-after|x-request-id|date|connection|keep-alive|transfer-encoding|age|etag|cache-control|content-length|vary)$/;
+
+interface Serialized {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+function serialize(value: unknown, result: ResultPolicy, json: (v: unknown) => string): Serialized | null {
+  if (value instanceof Response) {
+    const headers: Record<string, string> = {};
+    for (const [name, v] of Object.entries(value.headers)) {
+      if (name === 'set-cookie') return null;
+      if (!perRequest.test(name)) headers[name] = Array.isArray(v) ? v.join(', ') : String(v);
+    }
+    const body = value.body;
+    if (value.kind === 'json') return { status: value.status, headers, body: Buffer.from(json(body)) };
+    if (typeof body === 'string') return { status: value.status, headers, body: Buffer.from(body) };
+    if (Buffer.isBuffer(body)) return { status: value.status, headers, body };
+    return null; // streams and empty bodies are not stored
+  }
+  if (value === undefined || value === null || value instanceof Readable) return null;
+  if (typeof value === 'string') return { status: result.status, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: Buffer.from(value) };
+  if (Buffer.isBuffer(value)) return { status: result.status, headers: { 'content-type': 'application/octet-stream' }, body: value };
+  return { status: result.status, headers: { 'content-type': 'application/json; charset=utf-8' }, body: Buffer.from(json(value)) };
+}
+
+/** Writes a stored entry to the reply; `If-None-Match` on its ETag answers 304 with no body. */
+export function replyWithEntry(request: FastifyRequest, reply: FastifyReply, entry: CacheEntry, cacheControl: string, isHit: boolean): unknown {
+  reply.code(entry.status);
+  for (const name in entry.headers) reply.header(name, entry.headers[name]);
+  reply.header('etag', entry.etag);
+  reply.header('cache-control', cacheControl);
+  if (isHit) reply.header('age', String(Math.max(0, Math.floor((Date.now() - entry.storedAt) / 1000))));
+  if (matchesIfNoneMatch(request.headers['if-none-match'], entry.etag)) {
+    reply.code(304);
+    return undefined;
+  }
+  return entry.body;
+}
+
+/**
+ * The cache stage of one route: a hit answers from stored bytes without calling the handler; a
+ * miss runs it once for all concurrent requests with the same key and stores what it returned.
+ */
+export class CacheStage {
+  readonly #policy: CachePolicy;
+  readonly #cache: ResponseCache;
+  readonly #result: ResultPolicy;
+  readonly #json: (v: unknown) => string;
+  readonly #route: string;
+  readonly #publicControl: string;
+  readonly #privateControl: string;
+
+  constructor(options: { route: string; policy: CachePolicy; cache: ResponseCache; result: ResultPolicy; json?: (v: unknown) => string }) {
+    this.#route = options.route;
+    this.#policy = options.policy;
+    this.#cache = options.cache;
+    this.#result = options.result;
+    this.#json = options.json ?? JSON.stringify;
+    this.#publicControl = `public, max-age=${Math.floor(options.policy.ttl)}`;
+    this.#privateControl = `private, max-age=${Math.floor(options.policy.ttl)}`;
+  }
+
+  async serve(ctx: RequestContext, request: FastifyRequest, reply: FastifyReply, compute: Compute): Promise<unknown> {
+    const policy = this.#policy;
+    const credentials = hasCredentials(request.headers);
+    if (credentials && policy.credentials === 'bypass') return toPayload(reply, await compute(ctx, request), this.#result);
+    const control = credentials ? this.#privateControl : this.#publicControl;
+    const key = cacheKey(this.#route, request.url, request.headers, policy, policy.key?.(ctx.request));
+    const store = this.#cache.store;
+    let entry = store.get(key);
+    if (entry instanceof Promise) entry = await entry;
+    if (entry !== undefined) return replyWithEntry(request, reply, entry, control, true);
+
+    const inflight = this.#cache.inflight;
+    const running = inflight.get(key);
+    if (running !== undefined) {
+      const shared = await running;
+      if (shared !== null) return replyWithEntry(request, reply, shared, control, true);
+      return toPayload(reply, await compute(ctx, request), this.#result);
+    }
+
+    let settle!: (entry: CacheEntry | null) => void;
+    let fail!: (err: unknown) => void;
+    const flight = new Promise<CacheEntry | null>((resolve, reject) => { settle = resolve; fail = reject; });
+    flight.catch(() => undefined); // waiters handle it; with none, it must not be an unhandled rejection
+    inflight.set(key, flight);
+    try {
+      const value = await compute(ctx, request);
+      const serialized = reply.hasHeader('set-cookie') ? null : serialize(value, this.#result, this.#json);
+      if (serialized === null || !policy.statuses.includes(serialized.status)) {
+        settle(null);
+        return toPayload(reply, value, this.#result);
+      }
+      const now = Date.now();
+      const stored: CacheEntry = {
+        ...serialized,
+        etag: strongEtag(serialized.body),
+        storedAt: now,
+        expiresAt: now + policy.ttl * 1000,
+        tags: policy.tags,
+      };
+      await store.set(key, stored);
+      settle(stored);
+      return replyWithEntry(request, reply, stored, control, false);
+    } catch (err) {
+      fail(err);
+      throw err;
+    } finally {
+      inflight.delete(key);
+    }
+  }
+}

@@ -1,0 +1,83 @@
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import FindMyWay from 'find-my-way';
+import type { RouteDefinition } from '../routing/route-table.js';
+import { cacheKey, hasCredentials } from './cache-key.js';
+import type { CachePolicy } from './cache-options.js';
+import type { CacheEntry } from './cache-store.js';
+import { matchesIfNoneMatch } from './etag.js';
+import type { ResponseCache } from './response-cache.js';
+
+interface FastRoute {
+  readonly path: string;
+  readonly policy: CachePolicy;
+  readonly control: string;
+}
+
+function writeEntry(req: IncomingMessage, res: ServerResponse, entry: CacheEntry, control: string): void {
+  const stored = entry.headers;
+  // A fixed-shape literal: copying `stored` with a spread makes writeHead take a slow path.
+  const headers: OutgoingHttpHeaders = {
+    'content-type': stored['content-type'],
+    etag: entry.etag,
+    'cache-control': control,
+    age: String(Math.max(0, Math.floor((Date.now() - entry.storedAt) / 1000))),
+    'content-length': entry.body.length,
+  };
+  for (const name in stored) if (name !== 'content-type') headers[name] = stored[name];
+  if (matchesIfNoneMatch(req.headers['if-none-match'] as string | undefined, entry.etag)) {
+    delete headers['content-length'];
+    res.writeHead(304, headers);
+    res.end();
+    return;
+  }
+  res.writeHead(entry.status, headers);
+  if (req.method === 'HEAD') res.end();
+  else res.end(entry.body);
+}
+
+/**
+ * Cache hits answered straight from the HTTP server, before fastify builds its request and
+ * reply: a hit then costs less than rendering the response, which is the point of caching.
+ * Only routes with nothing to run before the lookup qualify (no guards, hooks or custom key);
+ * anything else, every miss, and stores that answer asynchronously go through fastify as usual.
+ */
+export class CacheFastPath {
+  readonly #router = FindMyWay({ ignoreTrailingSlash: true });
+  readonly #cache: ResponseCache;
+  #routes = 0;
+
+  constructor(cache: ResponseCache) {
+    this.#cache = cache;
+  }
+
+  /** Registers a route if it qualifies; returns whether it did. */
+  add(def: RouteDefinition, hasHooks: boolean): boolean {
+    const policy = def.cache;
+    if (policy === null || policy.key !== undefined || hasHooks || def.guards.length > 0) return false;
+    const route: FastRoute = { path: def.path, policy, control: `public, max-age=${Math.floor(policy.ttl)}` };
+    this.#router.on('GET', def.path, () => undefined, route);
+    this.#routes++;
+    return true;
+  }
+
+  get isEmpty(): boolean {
+    return this.#routes === 0;
+  }
+
+  /** Answers a hit and returns true; returns false for fastify to handle the request. */
+  tryServe(req: IncomingMessage, res: ServerResponse): boolean {
+    const method = req.method;
+    if (method !== 'GET' && method !== 'HEAD') return false;
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const found = this.#router.find('GET', q === -1 ? url : url.slice(0, q));
+    if (found === null) return false;
+    const route = found.store as FastRoute;
+    if (hasCredentials(req.headers)) return false;
+    // Only used with the synchronous memory store (see App), so this is never a promise.
+    const entry = this.#cache.store.get(cacheKey(route.path, url, req.headers, route.policy)) as CacheEntry | undefined;
+    if (entry === undefined) return false;
+    writeEntry(req, res, entry, route.control);
+    return true;
+  }
+}

@@ -1,0 +1,39 @@
+import type { InvalidateOptions } from './cache-options.js';
+import type { CacheEntry, CacheStore } from './cache-store.js';
+import { MemoryCacheStore, type MemoryCacheStoreOptions } from './memory-cache-store.js';
+
+export interface CacheSetup extends MemoryCacheStoreOptions {
+  /** Where entries live (default: a bounded in-memory store sized by maxEntries/maxBytes). */
+  store?: CacheStore;
+}
+
+/** `app.cache`: the app's response cache. Works with no set-up (a bounded memory store). */
+export class ResponseCache {
+  #store: CacheStore;
+  /** Computations in progress, by key: concurrent misses for one key wait for the first (single flight). */
+  readonly inflight = new Map<string, Promise<CacheEntry | null>>();
+
+  constructor(setup: CacheSetup = {}) {
+    this.#store = setup.store ?? new MemoryCacheStore(setup);
+  }
+
+  get store(): CacheStore {
+    return this.#store;
+  }
+
+  /** @internal Replaces the store (enableCache, before start). */
+  configure(setup: CacheSetup): void {
+    this.#store = setup.store ?? new MemoryCacheStore(setup);
+  }
+
+  /** Drops every entry carrying any of `tags` (on every instance, with a shared store). */
+  async invalidate(options: InvalidateOptions): Promise<void> {
+    if (!options || !Array.isArray(options.tags)) throw new TypeError('cache.invalidate({ tags }) takes a list of tags');
+    await this.#store.invalidateTags(options.tags);
+  }
+
+  /** Empties the cache. */
+  async clear(): Promise<void> {
+    await this.#store.clear();
+  }
+}

@@ -1,0 +1,79 @@
+import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
+import pino, { type DestinationStream, type LevelWithSilent } from 'pino';
+import type { BuiltinMiddleware, RouteHooks } from './builtin.js';
+
+export interface LoggingOptions {
+  /** Level of successful requests' lines (4xx are `warn`, 5xx `error`); default `info`. */
+  level?: 'trace' | 'debug' | 'info';
+  /** Where lines go: a pino-compatible logger, or a stream for a new pino logger. Default: the app logger. */
+  logger?: FastifyBaseLogger;
+  stream?: DestinationStream;
+  /** Log the query string too (off by default: it may carry tokens or personal data). */
+  includeQuery?: boolean;
+}
+
+function isEnabled(log: FastifyBaseLogger): boolean {
+  const level = (log as { level?: LevelWithSilent }).level;
+  return typeof level === 'string' && level !== 'silent';
+}
+
+/**
+ * One structured JSON line per request (method, path, status, duration, request id, user id).
+ * Headers, cookies and bodies are never logged. Also logs requests the client abandoned.
+ */
+export class AccessLog implements BuiltinMiddleware {
+  readonly #log: FastifyBaseLogger | null;
+  readonly #level: 'trace' | 'debug' | 'info';
+  readonly #includeQuery: boolean;
+
+  constructor(appLog: FastifyBaseLogger, options: LoggingOptions = {}) {
+    this.#log = options.logger ?? (options.stream ? (pino({ level: options.level ?? 'info' }, options.stream) as unknown as FastifyBaseLogger) : null);
+    if (this.#log === null && !isEnabled(appLog)) this.#log = pino({ level: options.level ?? 'info' }) as unknown as FastifyBaseLogger;
+    this.#level = options.level ?? 'info';
+    this.#includeQuery = options.includeQuery ?? false;
+  }
+
+  forRoute(): RouteHooks {
+    return {
+      onRequest: (request, reply, done) => {
+        this.#watch(request, reply);
+        done();
+      },
+    };
+  }
+
+  onUnmatched(request: FastifyRequest, reply: FastifyReply): void {
+    this.#watch(request, reply);
+  }
+
+  #watch(request: FastifyRequest, reply: FastifyReply): void {
+    // 'close' fires for finished responses and for clients that went away first.
+    // Timed here: fastify only records a start time when it has a logger of its own.
+    const started = performance.now();
+    reply.raw.once('close', () => this.#write(request, reply, performance.now() - started));
+  }
+
+  #write(request: FastifyRequest, reply: FastifyReply, elapsedMs: number): void {
+    const raw = reply.raw;
+    // Aborted = closed before the server ended its answer. (Not !writableFinished: that also
+    // waits for the socket to drain, which inject()'s socket never reports, so every injected
+    // request would be logged as aborted.)
+    const aborted = !raw.writableEnded;
+    const status = raw.statusCode;
+    const url = request.url;
+    const q = url.indexOf('?');
+    const user = request.celloUser as { sub?: unknown } | undefined;
+    const line: Record<string, unknown> = {
+      method: request.method,
+      path: this.#includeQuery || q === -1 ? url : url.slice(0, q),
+      statusCode: status,
+      durationMs: Math.round(elapsedMs * 100) / 100,
+      ip: request.ip,
+    };
+    if (user?.sub !== undefined) line.userId = user.sub;
+    if (aborted) line.aborted = true;
+    const log = this.#log === null ? request.log : this.#log.child({ reqId: request.id });
+    const level = status >= 500 ? 'error' : status >= 400 || aborted ? 'warn' : this.#level;
+    log[level](line, 'request completed');
+  }
+}

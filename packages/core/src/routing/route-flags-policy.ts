@@ -1,0 +1,28 @@
+import { toCachePolicy, type CacheOptions, type CachePolicy, type InvalidateOptions } from '../cache/cache-options.js';
+import { celloError } from '../errors/cello-error.js';
+import type { HttpMethod } from '../http/methods.js';
+import type { RouteFlags } from '../metadata/route-flags.js';
+import type { RouteOptions } from '../metadata/types.js';
+import type { RateLimitRule } from '../middleware/rate-limit/config.js';
+
+export interface RoutePolicies {
+  public: boolean;
+  rateLimit: RateLimitRule | false | null;
+  cache: CachePolicy | null;
+  invalidateTags: readonly string[] | null;
+}
+
+/** Per-route settings from decorators (flags) and route options, decorators winning. */
+export function routePolicies(flags: RouteFlags, options: RouteOptions, methods: readonly HttpMethod[], owner: string): RoutePolicies {
+  const cacheOptions = (flags.cache ?? options.cache) as CacheOptions | undefined;
+  if (cacheOptions !== undefined && methods.some((m) => m !== 'GET' && m !== 'HEAD')) {
+    throw celloError('CELLO_ERR_CACHE_NOT_GET', [owner, methods.join(', ')]);
+  }
+  const invalidate = (flags.invalidateCache ?? options.invalidateCache?.tags) as InvalidateOptions['tags'] | undefined;
+  return {
+    public: Boolean(flags.public ?? options.public ?? false),
+    rateLimit: (flags.rateLimit ?? options.rateLimit ?? null) as RateLimitRule | false | null,
+    cache: cacheOptions === undefined ? null : toCachePolicy(cacheOptions, owner),
+    invalidateTags: invalidate === undefined ? null : [...invalidate],
+  };
+}

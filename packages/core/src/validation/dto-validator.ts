@@ -1,0 +1,170 @@
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import { plainToInstance } from 'class-transformer';
+import { validate, validateSync, type ValidationError } from 'class-validator';
+import { convertStrings } from './convert-strings.js';
+import { nestsDeeperThan } from './depth.js';
+import { dtoClosure, dtoShape, standaloneSchema, type DtoShape, type JsonSchema } from './dto-schema.js';
+import { flattenValidationErrors, validationFailed, type FieldError } from './validation-error.js';
+
+export type DtoSource = 'body' | 'query' | 'params' | 'headers';
+
+/** Turns request input into a validated DTO instance, or throws 422. */
+export type DtoValidator = (input: unknown) => object | Promise<object>;
+
+/** Deepest nesting accepted in a DTO's input. */
+export const maxDepth = 32;
+
+// One Ajv for every DTO: each schema is compiled once, at startup. Unknown properties are
+// removed (class-validator's whitelist); types are never coerced for bodies.
+const ajv = new Ajv({ removeAdditional: 'all', allErrors: false, strict: false, coerceTypes: false });
+(addFormats as unknown as (a: Ajv) => void)(ajv);
+
+const classValidatorOptions = { whitelist: true, forbidUnknownValues: false };
+
+function toPath(instancePath: string): string {
+  return instancePath.split('/').slice(1).reduce((path, part) => (/^\d+$/.test(part) ? `${path}[${part}]` : path ? `${path}.${part}` : part), '');
+}
+
+// Used only when class-validator finds nothing wrong where the schema did (the schema is
+// stricter in a few corners, such as required nested objects). Never echoes input values.
+function schemaDetails(errors: readonly ErrorObject[]): FieldError[] {
+  return errors.map((e) => {
+    const missing = e.keyword === 'required' ? (e.params as { missingProperty: string }).missingProperty : undefined;
+    const base = toPath(e.instancePath);
+    const path = missing === undefined ? base : base ? `${base}.${missing}` : missing;
+    return { path, messages: [missing === undefined ? `${path || 'value'} ${e.message ?? 'is invalid'}` : `${path} is required`] };
+  });
+}
+
+// Builds instances without class-transformer where nothing needs it: `new Dto()` plus the
+// declared fields, nested DTOs built the same way.
+function makeFactory(shape: DtoShape, factories: Map<Function, (data: any) => object>): (data: any) => object {
+  const existing = factories.get(shape.type);
+  if (existing) return existing;
+  if (shape.needsClassTransformer) {
+    const viaTransformer = (data: unknown) => plainToInstance(shape.type as new () => object, data) as object;
+    factories.set(shape.type, viaTransformer);
+    return viaTransformer;
+  }
+  const Type = shape.type as new () => Record<string, unknown>;
+  const keys = Object.keys((shape.schema.properties ?? {}) as object);
+  const nested = new Map<string, (data: any) => object>();
+  const build = (data: Record<string, unknown>): object => {
+    const instance = new Type();
+    for (const key of keys) {
+      const value = data[key];
+      if (value === undefined) continue;
+      const child = nested.get(key);
+      instance[key] = child === undefined || value === null || typeof value !== 'object'
+        ? value
+        : Array.isArray(value) ? value.map((v) => (v !== null && typeof v === 'object' ? child(v) : v)) : child(value as object);
+    }
+    return instance;
+  };
+  factories.set(shape.type, build);
+  for (const [key, childType] of shape.nested) nested.set(key, makeFactory(dtoShape(childType), factories));
+  return build;
+}
+
+/**
+ * Whether the check bounds how deep a valid value of this property can nest (scalars, enums of
+ * scalars, nested DTOs, arrays of those). Anything else (free-form objects and arrays, values
+ * left to class-validator) may nest arbitrarily deep.
+ */
+function isBounded(schema: JsonSchema): boolean {
+  if (typeof schema.$ref === 'string') return true;
+  if (Array.isArray(schema.anyOf)) return schema.anyOf.every((s: JsonSchema) => isBounded(s));
+  if (Array.isArray(schema.enum)) return schema.enum.every((v: unknown) => v === null || typeof v !== 'object');
+  switch (schema.type) {
+    case 'string': case 'number': case 'integer': case 'boolean': case 'null':
+      return true;
+    case 'array':
+      return schema.items !== null && typeof schema.items === 'object' && !Array.isArray(schema.items) && isBounded(schema.items);
+    default:
+      return false;
+  }
+}
+
+function hasUnboundedProperty(shape: DtoShape): boolean {
+  return Object.values((shape.validationSchema.properties ?? {}) as Record<string, JsonSchema>).some((p) => !isBounded(p));
+}
+
+/** Whether a DTO can contain itself (a tree): then its input depth must be capped up front. */
+function containsItself(root: Function): boolean {
+  const active = new Set<Function>();
+  const visit = (type: Function): boolean => {
+    if (active.has(type)) return true;
+    active.add(type);
+    for (const child of dtoShape(type).nested.values()) if (visit(child)) return true;
+    active.delete(type);
+    return false;
+  };
+  return visit(root);
+}
+
+function notAnObject(source: DtoSource): never {
+  throw validationFailed([{ path: '', messages: [`${source} must be a JSON object`] }]);
+}
+
+function tooDeep(source: DtoSource): never {
+  throw validationFailed([{ path: '', messages: [`${source} is nested more than ${maxDepth} levels deep`] }]);
+}
+
+/**
+ * Compiles the validator of one DTO for one source, once. The common path is a compiled JSON
+ * Schema check plus a plain factory; class-validator runs only for constraints the schema
+ * cannot express, and to word the messages of input that failed.
+ */
+export function compileDtoValidator(type: Function, source: DtoSource): { validate: DtoValidator; isAsync: boolean } {
+  const closure = dtoClosure(type);
+  const shape = closure[0]!;
+  const isAsync = closure.some((s) => s.isAsync);
+  const convert = source !== 'body';
+  const finish = (errors: ValidationError[], instance: object): object => {
+    if (errors.length > 0) throw validationFailed(flattenValidationErrors(errors));
+    return instance;
+  };
+
+  // @Transform, @Expose, @Type(() => Date)...: values change before they are validated, so
+  // the schema of the raw input says nothing. class-transformer then class-validator, as
+  // NestJS's ValidationPipe does (whitelist strips unknown properties); depth capped first,
+  // since class-transformer recurses.
+  if (closure.some((s) => s.needsClassTransformer)) {
+    const Type = type as new () => object;
+    const run: DtoValidator = (input) => {
+      if (input === null || typeof input !== 'object' || Array.isArray(input)) notAnObject(source);
+      if (nestsDeeperThan(input, maxDepth)) tooDeep(source);
+      const data = convert ? convertStrings(input as Record<string, unknown>, shape.schema) : input;
+      const instance = plainToInstance(Type, data) as object;
+      if (isAsync) return validate(instance, classValidatorOptions).then((errors) => finish(errors, instance));
+      return finish(validateSync(instance, classValidatorOptions), instance);
+    };
+    return { validate: run, isAsync };
+  }
+
+  // Trees and free-form values are the only ways a valid input nests deeper than its DTOs do.
+  const capDepth = containsItself(type) || closure.some(hasUnboundedProperty);
+  const check: ValidateFunction = ajv.compile(standaloneSchema(type, 'validationSchema'));
+  const build = makeFactory(shape, new Map());
+  const needsClassValidator = closure.some((s) => s.needsClassValidator);
+
+  const explain = (input: unknown): never => {
+    if (nestsDeeperThan(input, maxDepth)) tooDeep(source);
+    const errors = validateSync(plainToInstance(type as new () => object, input) as object, classValidatorOptions);
+    const details = errors.length > 0 ? flattenValidationErrors(errors) : schemaDetails(check.errors ?? []);
+    throw validationFailed(details);
+  };
+
+  const run: DtoValidator = (input) => {
+    if (input === null || typeof input !== 'object' || Array.isArray(input)) notAnObject(source);
+    if (capDepth && nestsDeeperThan(input, maxDepth)) tooDeep(source);
+    const data = convert ? convertStrings(input as Record<string, unknown>, shape.schema) : input;
+    if (!check(data)) explain(data);
+    const instance = build(data);
+    if (!needsClassValidator) return instance;
+    if (isAsync) return validate(instance, classValidatorOptions).then((errors) => finish(errors, instance));
+    return finish(validateSync(instance, classValidatorOptions), instance);
+  };
+  return { validate: run, isAsync };
+}
