@@ -180,7 +180,7 @@ export function instrSection(results: InstrResults, targets: readonly Target[], 
   };
   const lines = [
     `${date}: CPU instructions per request under callgrind (instr-per-request.mjs: ${results.warmup} warm-up requests, ` +
-      `${results.requests} counted, 16 in flight${results.repeat > 1 ? `; least of ${results.repeat} runs` : ''}). About 1% run to run on a quiet machine; ` +
+      `${results.requests} counted, 16 in flight; least of ${results.keyRepeat} runs for raw fastify and Cello, of ${results.repeat} for the others). About 1% run to run on a quiet machine; ` +
       `a busy one only adds instructions. The ratio is raw fastify's count ÷ the target's, so higher is better.`,
     '',
     ...matrix({

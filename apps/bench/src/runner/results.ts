@@ -33,8 +33,9 @@ export interface LoadResults {
 export interface InstrResults {
   warmup: number;
   requests: number;
-  /** Counts per cell; the least is kept. */
+  /** Counts per cell (raw fastify and Cello: keyRepeat); the least is kept. */
   repeat: number;
+  keyRepeat: number;
   cells: Map<CellKey, number>;
   failures: Map<CellKey, string>;
 }
