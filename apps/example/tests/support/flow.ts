@@ -263,6 +263,18 @@ export function describeFlow(backend: string, options: FlowOptions): void {
       expect(statuses[10]).toBe(429);
     });
 
+    test('GET /openapi.json documents the API, and /docs serves the page', async () => {
+      const doc = (await call('GET', '/openapi.json')).json();
+      expect(doc.openapi).toMatch(/^3\.1/);
+      expect(doc.info.title).toBe('Cello example shop');
+      expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/items', '/orders', '/orders/{id}', '/auth/token', '/users/{id}']));
+      expect(doc.paths['/items'].post.requestBody.content['application/json'].schema).toBeDefined();
+      expect(doc.paths['/items'].post.security).toEqual([{ bearerAuth: [] }]);
+      const page = await call('GET', '/docs');
+      expect(page.statusCode).toBe(200);
+      expect(page.headers['content-type']).toContain('text/html');
+    });
+
     test('every request gets one access log line, without its token', () => {
       const profile = accessLog.find((line) => line.path === '/profile' && line.statusCode === 200);
       expect(profile).toMatchObject({ method: 'GET', path: '/profile', statusCode: 200, userId: expect.any(String) });
