@@ -7,6 +7,7 @@ export interface AppRuntime {
   readonly log: FastifyBaseLogger;
   /** Dependency replacements from `app.overrideDependency()`. */
   readonly overrides: ReadonlyMap<Function, Function>;
-  /** Work that runs after a response (cleanup, background tasks); `close()` waits for it. */
-  trackAfterResponse(work: Promise<unknown>): void;
+  /** Work after a response (cleanup, background tasks) began / ended; `close()` waits for it. */
+  afterResponseStarted(): void;
+  afterResponseDone(): void;
 }

@@ -19,6 +19,7 @@ import { httpMethods, type HttpMethod } from './http/methods.js';
 import { drainServers, openConnections, serverBindings } from './lifecycle/drain.js';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { Lifecycle, type LifecycleEvent, type LifecycleHook } from './lifecycle/hooks.js';
+import { PendingWork } from './lifecycle/pending-work.js';
 import { knownServices } from './lifecycle/known-services.js';
 import { handleSignals } from './lifecycle/signals.js';
 import type { Constructor, RouteOptions } from './metadata/types.js';
@@ -114,7 +115,7 @@ export class App {
   readonly #controllers: Constructor[] = [];
   readonly #functional: RouteDefinition[] = [];
   readonly #overrides = new Map<Function, Function>();
-  readonly #afterResponse = new Set<Promise<unknown>>();
+  readonly #afterResponse = new PendingWork();
   readonly #lifecycle = new Lifecycle();
   readonly #methodIndex = new MethodIndex();
   readonly #builtins = new Map<BuiltinName, BuiltinMiddleware>();
@@ -169,10 +170,8 @@ export class App {
       container: this.container,
       log: this.fastify.log,
       overrides: this.#overrides,
-      trackAfterResponse(work) {
-        afterResponse.add(work);
-        void work.finally(() => afterResponse.delete(work));
-      },
+      afterResponseStarted: () => afterResponse.started(),
+      afterResponseDone: () => afterResponse.done(),
     };
     this.register(...(options.controllers ?? []));
   }
@@ -422,18 +421,8 @@ export class App {
   }
 
   async #waitForAfterResponse(deadline: number): Promise<void> {
-    while (this.#afterResponse.size > 0) {
-      const left = deadline - Date.now();
-      if (left <= 0) {
-        this.log.error({ code: 'CELLO_ERR_LIFECYCLE_SHUTDOWN_TIMEOUT' }, `shutdownTimeout reached with ${this.#afterResponse.size} request(s) still running cleanup or background tasks`);
-        return;
-      }
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        Promise.allSettled([...this.#afterResponse]),
-        new Promise((r) => { timer = setTimeout(r, left); }),
-      ]);
-      clearTimeout(timer);
+    if (!(await this.#afterResponse.whenIdle(deadline - Date.now()))) {
+      this.log.error({ code: 'CELLO_ERR_LIFECYCLE_SHUTDOWN_TIMEOUT' }, `shutdownTimeout reached with ${this.#afterResponse.size} request(s) still running cleanup or background tasks`);
     }
   }
 

@@ -1,6 +1,6 @@
-// Internal slots of RequestContext. Symbol keys rather than #private fields: a dependency gets a
-// view of the context made with Object.create (carrying its resolution chain), and #private
-// fields do not work through a prototype. Not exported from the package.
+// Internal slots of RequestContext. Symbol keys rather than #private fields: the compiled route
+// and the after-response functions beside the class read them, which #private fields would not
+// allow outside the class body. Not exported from the package.
 export const kRoot: unique symbol = Symbol('cello.ctx.root');
 export const kChain: unique symbol = Symbol('cello.ctx.chain');
 export const kRuntime: unique symbol = Symbol('cello.ctx.runtime');

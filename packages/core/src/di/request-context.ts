@@ -34,12 +34,14 @@ export class RequestContext {
   /** @internal */ [kBackground]: BackgroundTasks | undefined = undefined;
   /** @internal */ [kAfter]: AfterState | undefined = undefined;
 
-  constructor(raw: FastifyRequest, reply: FastifyReply, route: RouteDefinition, runtime: AppRuntime) {
-    this.request = new Request(raw);
+  /** Made by Cello for each request; `parent` is internal (a dependency's view of the request). */
+  constructor(raw: FastifyRequest, reply: FastifyReply, route: RouteDefinition, runtime: AppRuntime, parent?: { root: RequestContext; chain: readonly Function[] }) {
+    this.request = parent === undefined ? new Request(raw) : parent.root.request;
     this.reply = reply;
     this.route = route;
-    this[kRoot] = this;
+    this[kRoot] = parent === undefined ? this : parent.root;
     this[kRuntime] = runtime;
+    if (parent !== undefined) this[kChain] = parent.chain;
   }
 
   /** A per-request child of the app's container, created on first use. */
@@ -81,9 +83,12 @@ export class RequestContext {
       scope = root[kScope] = new RequestScope();
       watchResponse(root);
     }
-    const chain = [...this[kChain], dep];
-    const view = Object.create(root, { [kChain]: { value: chain } }) as RequestContext;
-    return scope.resolve(dep, (runtime.overrides.get(dep) ?? dep) as Dependency, view, this[kChain], options) as Promise<DependencyValue<D>>;
+    const impl = (runtime.overrides.get(dep) ?? dep) as Dependency;
+    // A dependency that takes the context gets a view of it carrying its resolution chain, to
+    // report cycles. A plain instance sharing the root's state, not Object.create(root): making
+    // the request's context a prototype would push V8 into slow paths on every later access.
+    const view = impl.length === 0 ? root : new RequestContext(root.request.raw, root.reply, root.route, runtime, { root, chain: [...this[kChain], dep] });
+    return scope.resolve(dep, impl, view, this[kChain], options) as Promise<DependencyValue<D>>;
   }
 }
 
@@ -94,7 +99,7 @@ function watchResponse(ctx: RequestContext): void {
   // 'close' fires when the response is sent and also when the client went away first;
   // fastify's onResponse misses the second case.
   if (res.destroyed || res.writableFinished) state.closed = true;
-  else res.once('close', () => {
+  else res.on('close', () => {
     state.closed = true;
     startAfterResponse(ctx);
   });
@@ -112,12 +117,16 @@ export function settleRequest(ctx: RequestContext, error: unknown): void {
   startAfterResponse(ctx);
 }
 
-/** Runs `before-response` cleanups; a failure there replaces the handler's result. */
-export async function closeBeforeResponse(ctx: RequestContext, error: unknown): Promise<void> {
+/**
+ * Runs `before-response` cleanups; a failure there replaces the handler's result. Returns
+ * undefined (no promise to wait for) when there are none, the common case.
+ */
+export function closeBeforeResponse(ctx: RequestContext, error: unknown): Promise<void> | undefined {
   const scope = ctx[kScope];
-  if (scope === undefined || !scope.hasCleanups) return;
-  const failure = await scope.close(true, error, ctx.request.raw.log);
-  if (failure !== undefined && error === undefined) throw failure;
+  if (scope === undefined || !scope.hasBeforeResponse) return undefined;
+  return scope.close(true, error, ctx.request.raw.log).then((failure) => {
+    if (failure !== undefined && error === undefined) throw failure;
+  });
 }
 
 /** True when the request used dependencies (so the compiled route must settle it). */
@@ -132,9 +141,14 @@ function startAfterResponse(ctx: RequestContext): void {
   const tasks = state.error === undefined ? ctx[kBackground]?.drain() : undefined;
   if ((scope === undefined || !scope.hasCleanups) && !tasks?.length) return;
   const log = ctx.request.raw.log;
-  const work = (async () => {
-    if (scope !== undefined) await scope.close(true, state.error, log).then(() => scope.close(false, state.error, log));
-    if (tasks?.length) await runTasks(tasks, log);
+  const runtime = ctx[kRuntime];
+  runtime.afterResponseStarted();
+  void (async () => {
+    try {
+      if (scope !== undefined && scope.hasCleanups) await scope.close(false, state.error, log);
+      if (tasks?.length) await runTasks(tasks, log);
+    } finally {
+      runtime.afterResponseDone();
+    }
   })();
-  ctx[kRuntime].trackAfterResponse(work);
 }

@@ -23,6 +23,7 @@ function isGenerator(value: unknown): value is AnyGenerator {
 export class RequestScope {
   readonly #values = new Map<Function, Promise<unknown>>();
   readonly #cleanups: Cleanup[] = [];
+  #beforeResponse = 0;
 
   /**
    * The value of `dep` for this request, creating it on first use. `chain` is the path of
@@ -47,6 +48,7 @@ export class RequestScope {
     const step = await result.next();
     if (step.done) throw celloError('CELLO_ERR_DI_NO_YIELD', [name]);
     this.#cleanups.push({ generator: result, name, beforeResponse });
+    if (beforeResponse) this.#beforeResponse++;
     return step.value;
   }
 
@@ -55,39 +57,42 @@ export class RequestScope {
     return this.#cleanups.length > 0;
   }
 
+  /** True when some `before-response` generator is waiting for its cleanup. */
+  get hasBeforeResponse(): boolean {
+    return this.#beforeResponse > 0;
+  }
+
   /**
-   * Runs the cleanups of one timing class, newest first. `error` (the handler's) is thrown into
-   * each generator so its `catch` can roll back. Returns the first cleanup failure, if any.
+   * Runs cleanups newest first: only the `before-response` ones, or (`onlyBeforeResponse`
+   * false) all that are left. `error` (the handler's) is thrown into each generator so its
+   * `catch` can roll back. Returns the first cleanup failure, if any.
    */
-  async close(beforeResponse: boolean, error: unknown, log: FastifyBaseLogger): Promise<unknown> {
+  async close(onlyBeforeResponse: boolean, error: unknown, log: FastifyBaseLogger): Promise<unknown> {
     let failure: unknown;
     for (let i = this.#cleanups.length - 1; i >= 0; i--) {
       const cleanup = this.#cleanups[i]!;
-      if (cleanup.beforeResponse !== beforeResponse) continue;
+      if (onlyBeforeResponse && !cleanup.beforeResponse) continue;
       this.#cleanups.splice(i, 1);
+      if (cleanup.beforeResponse) this.#beforeResponse--;
       try {
-        await finish(cleanup, error, log);
+        // Inlined rather than a helper: one async frame less per cleanup on every request.
+        const { generator, name } = cleanup;
+        let step: IteratorResult<unknown> | undefined;
+        try {
+          step = error === undefined ? await generator.next() : await generator.throw(error);
+        } catch (err) {
+          // Re-throwing the handler's own error from `catch`/`finally` is the normal way out.
+          if (err !== error) throw err;
+        }
+        if (step !== undefined && !step.done) {
+          log.error({ code: 'CELLO_ERR_DI_YIELDED_TWICE', dependency: name }, celloError('CELLO_ERR_DI_YIELDED_TWICE', [name]).message);
+          await generator.return(undefined);
+        }
       } catch (err) {
         log.error({ err, code: 'CELLO_ERR_DI_CLEANUP_FAILED', dependency: cleanup.name }, `cleanup of dependency ${cleanup.name} failed`);
         failure ??= err;
       }
     }
     return failure;
-  }
-}
-
-async function finish(cleanup: Cleanup, error: unknown, log: FastifyBaseLogger): Promise<void> {
-  const { generator, name } = cleanup;
-  let step: IteratorResult<unknown>;
-  try {
-    step = error === undefined ? await generator.next() : await generator.throw(error);
-  } catch (err) {
-    // Re-throwing the handler's own error from `catch`/`finally` is the normal way out.
-    if (err === error) return;
-    throw err;
-  }
-  if (!step.done) {
-    log.error({ code: 'CELLO_ERR_DI_YIELDED_TWICE', dependency: name }, celloError('CELLO_ERR_DI_YIELDED_TWICE', [name]).message);
-    await generator.return(undefined);
   }
 }

@@ -87,7 +87,8 @@ async function finishScoped(value: PromiseLike<unknown>, ctx: RequestContext, re
   let result: unknown;
   try {
     result = await value;
-    await closeBeforeResponse(ctx, undefined);
+    const closing = closeBeforeResponse(ctx, undefined);
+    if (closing !== undefined) await closing;
   } catch (err) {
     await failScoped(ctx, err);
   }
@@ -97,7 +98,8 @@ async function finishScoped(value: PromiseLike<unknown>, ctx: RequestContext, re
 
 async function failScoped(ctx: RequestContext, err: unknown): Promise<never> {
   try {
-    await closeBeforeResponse(ctx, err);
+    const closing = closeBeforeResponse(ctx, err);
+    if (closing !== undefined) await closing;
   } finally {
     settleRequest(ctx, err);
   }
@@ -117,7 +119,8 @@ async function runStaged(stages: Stages, ctx: RequestContext, request: FastifyRe
       if (stages.invalidate !== null) await stages.invalidate(result);
       payload = toPayload(reply, result, stages.policy);
     }
-    await closeBeforeResponse(ctx, undefined);
+    const closing = closeBeforeResponse(ctx, undefined);
+    if (closing !== undefined) await closing;
   } catch (err) {
     await failScoped(ctx, err);
   }
@@ -180,6 +183,29 @@ export function compileRoute(def: RouteDefinition, env: CompileEnv): RouteHandle
       if (isThenable(value)) return finishAsync(value, reply, policy);
       reply.send(toPayload(reply, value, policy));
       return undefined;
+    };
+  }
+
+  if (hasAsyncParams) {
+    // Dependencies: one async frame binds (awaiting each dependency in parameter order), calls
+    // and settles, instead of a bound-arguments promise awaited by another function.
+    const self = env.instance;
+    const count = binders.length;
+    return async function celloDependentRoute(request, reply) {
+      const ctx = new RequestContext(request, reply, def, runtime);
+      let result: unknown;
+      try {
+        const args = new Array<unknown>(count);
+        for (let i = 0; i < count; i++) args[i] = asyncAt[i] ? await binders[i]!(ctx, request) : binders[i]!(ctx, request);
+        result = fn.apply(self, args);
+        if (isThenable(result)) result = await result;
+        const closing = closeBeforeResponse(ctx, undefined);
+        if (closing !== undefined) await closing;
+      } catch (err) {
+        await failScoped(ctx, err);
+      }
+      settleRequest(ctx, undefined);
+      return toPayload(reply, result, policy);
     };
   }
 
