@@ -27,11 +27,7 @@ export const targets: readonly Target[] = [
     id: 'cello',
     label: 'Cello',
     entry: entry('cello'),
-    unsupported: {
-      guard: 'guards are not in @cello/core yet (issue 5)',
-      cache: '@Cache is not in @cello/core yet (issue 6)',
-      auth: 'enableJwt, RoleGuard and enableRateLimit are not in @cello/core yet (issue 5)',
-    },
+    unsupported: {},
   },
   {
     id: 'nest-fastify',

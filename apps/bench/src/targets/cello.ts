@@ -1,8 +1,13 @@
-// Cello as its users write it: one controller, a class-validator DTO, a @Singleton service
-// and an async-generator dependency. Guards, the response cache and JWT/rate limiting are not
-// in @cello/core yet (issues 5 and 6), so targets.ts marks those scenarios unsupported here.
-import { App, Controller, Depends, Get, Param, Post, Query, Singleton } from '@cello/core';
-import { Catalog } from '../fixtures/catalog.js';
+// Cello as its users write it: a controller with a class-validator DTO, a @Singleton service,
+// an async-generator dependency, a guard, a cached route, and a route behind JWT + RoleGuard +
+// rate limit (the only one JWT and the limit apply to, as in the other targets).
+import {
+  App, Cache, Controller, Depends, Get, Guards, Param, Post, Public, Query, RateLimit, RateLimitConfig,
+  Request, RequestContext, RoleGuard, Singleton, type Guard,
+} from '@cello/core';
+import { buildReport, Catalog } from '../fixtures/catalog.js';
+import { jwtSecret } from '../fixtures/jwt.js';
+import { rateLimit } from '../fixtures/rate-limit.js';
 import { CreateItem } from '../fixtures/create-item.js';
 import { pool, type Connection } from '../fixtures/pool.js';
 import { host, port } from '../fixtures/port.js';
@@ -25,6 +30,13 @@ async function* getConn() {
   }
 }
 
+class EditorHeaderGuard implements Guard {
+  canActivate(ctx: RequestContext): boolean {
+    return ctx.request.header('x-role') === 'editor';
+  }
+}
+
+@Public()
 @Controller('/')
 class BenchController {
   constructor(private readonly catalog: CatalogService) {}
@@ -53,7 +65,29 @@ class BenchController {
   dep(@Depends(getConn) conn: Connection) {
     return { db: conn.database };
   }
+
+  @Get('/guarded')
+  @Guards(new EditorHeaderGuard())
+  guarded() {
+    return { items: this.catalog.list() };
+  }
+
+  @Get('/cached')
+  @Cache({ ttl: 60 })
+  cached() {
+    return buildReport();
+  }
 }
 
-const app = new App({ controllers: [BenchController], logger: false });
+@Controller('/')
+class AccountController {
+  @Get('/me', { guards: [new RoleGuard(['editor'])] })
+  @RateLimit(RateLimitConfig.slidingWindow({ requests: rateLimit.max, window: rateLimit.windowSeconds }))
+  me(req: Request) {
+    return { user: req.user.sub, roles: req.user.roles };
+  }
+}
+
+const app = new App({ controllers: [BenchController, AccountController], logger: false });
+app.enableJwt({ secret: jwtSecret, algorithms: ['HS256'] });
 void app.listen({ port, host });
