@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { benchRoot } from './paths.js';
 import { updateBenchmarksFile, type BlockName } from './runner/benchmarks-file.js';
 import { defaultInstrTool, instrToolProblem } from './runner/instr.js';
+import { currentCommit, readStore, writeStore, type InstrStore } from './runner/instr-store.js';
 import { describeMachine } from './runner/machine.js';
 import { instrSection, loadSection, machineSection } from './runner/report.js';
 import { runInstrPhase } from './runner/run-instr.js';
@@ -29,7 +30,9 @@ const help = `usage: npm run bench -- [flags]      (npm run bench:instr = --only
   --instr-repeat 1      counts per cell of the other targets; the least is kept (a busy machine only adds)
   --instr-repeat-key 2  counts per cell of raw fastify and Cello, whose ratio is the verdict
   --instr-tool PATH     instr-per-request.mjs (default ../shared/tools/ from the repo root)
-  --no-write            do not update BENCHMARKS.md (a run limited by --targets/--scenarios never does)`;
+  --no-write            do not update BENCHMARKS.md and instr-results.json
+                        (a load run limited by --targets/--scenarios only prints; instruction
+                        counts merge into instr-results.json, so a limited instr run updates its cells)`;
 
 function list<T extends { id: string }>(all: readonly T[], wanted: string | undefined, what: string): T[] {
   if (!wanted) return [...all];
@@ -76,7 +79,7 @@ async function main(): Promise<number> {
   }
 
   const blocks: Partial<Record<BlockName, string>> = { machine: machineSection(machine) };
-  // A run limited to some targets or scenarios would leave a misleading table: print only.
+  // A load run limited to some targets or scenarios would leave a misleading table: print only.
   const write = (update: Partial<Record<BlockName, string>>) => {
     if (o['no-write'] || o.targets !== undefined || o.scenarios !== undefined) return;
     const file = join(benchRoot, 'BENCHMARKS.md');
@@ -111,9 +114,25 @@ async function main(): Promise<number> {
       log,
     });
     failed ||= instr.failures.size > 0;
-    blocks.instr = instrSection(instr, targets, scenarios, machine.date);
+    // Counts merge into instr-results.json, so a run limited to some cells still updates the table.
+    const storeFile = join(benchRoot, 'instr-results.json');
+    const store: InstrStore = readStore(storeFile) ?? { warmup: instr.warmup, requests: instr.requests, cells: {} };
+    if (store.warmup !== instr.warmup || store.requests !== instr.requests) {
+      log(`instr-results.json was counted with --instr-warmup ${store.warmup} --instr-requests ${store.requests}: starting it afresh`);
+      Object.assign(store, { warmup: instr.warmup, requests: instr.requests, cells: {} });
+    }
+    const commit = currentCommit();
+    for (const [key, runs] of instr.runs) {
+      store.cells[key] = { instructionsPerRequest: Math.min(...runs), runs, measured: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), commit };
+    }
+    blocks.instr = instrSection(store, instr.failures, allTargets, allScenarios);
     console.log(['', doLoad ? '' : machineSection(machine), '', blocks.instr].join('\n'));
-    write(doLoad ? { instr: blocks.instr } : { machine: blocks.machine, instr: blocks.instr });
+    if (!o['no-write']) {
+      writeStore(storeFile, store);
+      const file = join(benchRoot, 'BENCHMARKS.md');
+      updateBenchmarksFile(file, doLoad ? { instr: blocks.instr } : { machine: blocks.machine, instr: blocks.instr });
+      log(`wrote ${storeFile} and ${file}`);
+    }
   }
   return failed ? 1 : 0;
 }

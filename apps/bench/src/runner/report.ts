@@ -3,7 +3,8 @@
 import type { Scenario } from '../scenarios.js';
 import { baselineId, supports, type Target, type TargetId } from '../target-registry.js';
 import type { MachineInfo } from './machine.js';
-import { cellKey, type InstrResults, type LoadResults } from './results.js';
+import type { InstrStore } from './instr-store.js';
+import { cellKey, type CellKey, type LoadResults } from './results.js';
 import { median } from './stats.js';
 
 const celloId: TargetId = 'cello';
@@ -171,17 +172,29 @@ export function loadSection(results: LoadResults, targets: readonly Target[], sc
   return lines.join('\n');
 }
 
-export function instrSection(results: InstrResults, targets: readonly Target[], scenarios: readonly Scenario[], date: string): string {
+export function instrSection(store: InstrStore, failures: ReadonlyMap<CellKey, string>, targets: readonly Target[], scenarios: readonly Scenario[]): string {
   const notes = new Notes();
+  const count = (t: TargetId, s: Scenario) => store.cells[cellKey(t, s.id)]?.instructionsPerRequest;
   const value = (t: Target, s: Scenario) => {
-    const why = unsupportedOr(t, s, results.failures.get(cellKey(t.id, s.id)));
+    const why = unsupportedOr(t, s, failures.get(cellKey(t.id, s.id)));
     if (why) return why;
-    return results.cells.get(cellKey(t.id, s.id)) ?? 'not measured';
+    return count(t.id, s) ?? 'not measured';
   };
+  // Cells may come from different runs (see instr-store.ts): say when and at which commit.
+  const provenance = targets.map((t) => {
+    const stored = scenarios.flatMap((s) => store.cells[cellKey(t.id, s.id)] ?? []);
+    if (stored.length === 0) return `${t.label}: not counted`;
+    const dates = stored.map((c) => c.measured).sort();
+    const commits = [...new Set(stored.map((c) => c.commit))].join(', ');
+    const span = dates[0] === dates.at(-1) ? dates[0] : `${dates[0]} to ${dates.at(-1)}`;
+    return `${t.label}: ${span} at ${commits}`;
+  });
   const lines = [
-    `${date}: CPU instructions per request under callgrind (instr-per-request.mjs: ${results.warmup} warm-up requests, ` +
-      `${results.requests} counted, 16 in flight; least of ${results.keyRepeat} runs for raw fastify and Cello, of ${results.repeat} for the others). About 1% run to run on a quiet machine; ` +
-      `a busy one only adds instructions. The ratio is raw fastify's count ÷ the target's, so higher is better.`,
+    `CPU instructions per request under callgrind (instr-per-request.mjs: ${store.warmup} warm-up requests, ` +
+      `${store.requests} counted, 16 in flight; the least of the runs listed in instr-results.json). About 1% run to run on a ` +
+      `quiet machine; a busy one only adds instructions. The ratio is raw fastify's count ÷ the target's, so higher is better.`,
+    '',
+    `Counted ${provenance.join('; ')}.`,
     '',
     ...matrix({
       title: 'instructions/request (x raw fastify)',
@@ -196,8 +209,8 @@ export function instrSection(results: InstrResults, targets: readonly Target[], 
       measure: 'instructions',
       scenarios,
       ratioTo: (s, other) => {
-        const c = results.cells.get(cellKey(celloId, s.id));
-        const o = results.cells.get(cellKey(other, s.id));
+        const c = count(celloId, s);
+        const o = count(other, s);
         return c !== undefined && o !== undefined ? o / c : null;
       },
     }),

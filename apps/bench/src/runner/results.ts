@@ -36,7 +36,9 @@ export interface InstrResults {
   /** Counts per cell (raw fastify and Cello: keyRepeat); the least is kept. */
   repeat: number;
   keyRepeat: number;
+  /** The least count of each cell measured in this run, with every count. */
   cells: Map<CellKey, number>;
+  runs: Map<CellKey, number[]>;
   failures: Map<CellKey, string>;
 }
 

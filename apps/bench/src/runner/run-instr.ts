@@ -31,7 +31,7 @@ async function countOnce(t: Target, s: Scenario, options: InstrRunOptions) {
 }
 
 export async function runInstrPhase(targets: readonly Target[], scenarios: readonly Scenario[], options: InstrRunOptions): Promise<InstrResults> {
-  const results: InstrResults = { warmup: options.warmup, requests: options.requests, repeat: options.repeat, keyRepeat: options.keyRepeat, cells: new Map(), failures: new Map() };
+  const results: InstrResults = { warmup: options.warmup, requests: options.requests, repeat: options.repeat, keyRepeat: options.keyRepeat, cells: new Map(), runs: new Map(), failures: new Map() };
   // Raw fastify and Cello first within each scenario, so with two jobs the pair whose ratio is
   // the verdict is counted side by side, under the same conditions.
   const key = (t: Target) => t.id === baselineId || t.id === 'cello';
@@ -54,6 +54,7 @@ export async function runInstrPhase(targets: readonly Target[], scenarios: reado
           counts.push(r.instructionsPerRequest);
         }
         results.cells.set(cell, Math.min(...counts));
+        results.runs.set(cell, counts);
         log(`${t.label} ${s.id}: ${counts.map((n) => n.toLocaleString('en-US')).join(', ')} instructions/request`);
       } catch (e) {
         results.failures.set(cell, (e as Error).message);
