@@ -185,7 +185,7 @@ export function instrSection(store: InstrStore, failures: ReadonlyMap<CellKey, s
     const stored = scenarios.flatMap((s) => store.cells[cellKey(t.id, s.id)] ?? []);
     if (stored.length === 0) return `${t.label}: not counted`;
     const dates = stored.map((c) => c.measured).sort();
-    const commits = [...new Set(stored.map((c) => c.commit))].join(', ');
+    const commits = [...new Set(stored.flatMap((c) => c.commit.split(', ')))].join(', ');
     const span = dates[0] === dates.at(-1) ? dates[0] : `${dates[0]} to ${dates.at(-1)}`;
     return `${t.label}: ${span} at ${commits}`;
   });
