@@ -129,11 +129,6 @@ export function closeBeforeResponse(ctx: RequestContext, error: unknown): Promis
   });
 }
 
-/** True when the request used dependencies (so the compiled route must settle it). */
-export function hasRequestScope(ctx: RequestContext): boolean {
-  return ctx[kScope] !== undefined;
-}
-
 function startAfterResponse(ctx: RequestContext): void {
   const state = ctx[kAfter]!;
   if (!state.closed || !state.settled) return;
