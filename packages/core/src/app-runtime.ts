@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { DependencyContainer } from 'tsyringe';
+import type { PendingWork } from './lifecycle/pending-work.js';
 
 /** What the request path needs from its App, handed to compiled routes at startup. */
 export interface AppRuntime {
@@ -7,7 +8,6 @@ export interface AppRuntime {
   readonly log: FastifyBaseLogger;
   /** Dependency replacements from `app.overrideDependency()`. */
   readonly overrides: ReadonlyMap<Function, Function>;
-  /** Work after a response (cleanup, background tasks) began / ended; `close()` waits for it. */
-  afterResponseStarted(): void;
-  afterResponseDone(): void;
+  /** Requests still running a handler, cleanup or background tasks; `close()` waits for it. */
+  readonly work: PendingWork;
 }

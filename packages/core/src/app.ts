@@ -6,50 +6,50 @@ import Fastify, {
   type InjectOptions,
   type LightMyRequestResponse,
 } from 'fastify';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import type { AppRuntime } from './app-runtime.js';
+import { CacheFeature } from './cache/cache-feature.js';
+import type { CacheFastPath } from './cache/fast-path.js';
+import { ResponseCache, type CacheSetup } from './cache/response-cache.js';
 import type { Dependency } from './di/dependency.js';
-import { singletonClasses } from './di/singleton-registry.js';
+import { resolveController } from './di/resolve-controller.js';
+import { registerSingletons } from './di/singleton-registry.js';
 import { celloError } from './errors/cello-error.js';
+import type { Feature } from './features/feature.js';
+import { FeatureRegistry } from './features/registry.js';
 import { installBodyParsers } from './http/body-parsers.js';
 import { handleError } from './http/error-response.js';
 import { requestDecorations } from './http/fastify-augment.js';
 import { HttpError } from './http/http-error.js';
 import { httpMethods, type HttpMethod } from './http/methods.js';
 import { drainServers, openConnections, serverBindings } from './lifecycle/drain.js';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { Lifecycle, type LifecycleEvent, type LifecycleHook } from './lifecycle/hooks.js';
 import { PendingWork } from './lifecycle/pending-work.js';
-import { knownServices } from './lifecycle/known-services.js';
 import { handleSignals } from './lifecycle/signals.js';
 import type { Constructor, RouteOptions } from './metadata/types.js';
-import { resolveController } from './di/resolve-controller.js';
-import { instantiateGuards } from './guards/run-guards.js';
 import { AccessLog, type LoggingOptions } from './middleware/access-log.js';
-import { builtinOrder, collectHooks, type BuiltinMiddleware, type BuiltinName } from './middleware/builtin.js';
 import { Compression, type CompressionOptions } from './middleware/compression.js';
 import { Cors, type CorsOptions } from './middleware/cors.js';
 import { JwtAuth } from './middleware/jwt/jwt-auth.js';
 import type { JwtOptions } from './middleware/jwt/options.js';
 import { composeMiddleware, type Middleware } from './middleware/middleware.js';
-import type { RateLimitRule } from './middleware/rate-limit/config.js';
+import { isRateLimitRule, type RateLimitRule } from './middleware/rate-limit/config.js';
 import { RateLimiter, type RateLimitSetup } from './middleware/rate-limit/rate-limiter.js';
 import { RequestIds, type RequestIdOptions } from './middleware/request-id.js';
 import { SecurityHeaders, type SecurityHeadersOptions } from './middleware/security-headers.js';
-import { compileRoute } from './routing/compile-route.js';
+import { DocsFeature } from './openapi/enable-docs.js';
+import type { DocsOptions } from './openapi/types.js';
+import { hasUserHooks } from './routing/fastify-hooks.js';
 import { MethodIndex } from './routing/method-index.js';
+import { mountRoutes } from './routing/mount.js';
 import { functionalParams } from './routing/param-definitions.js';
 import { joinPath } from './routing/path.js';
+import { routePolicies } from './routing/route-flags-policy.js';
+import type { RouteInfo } from './routing/route-info.js';
+import { routeSchemas } from './routing/route-schemas.js';
 import type { RouteDefinition } from './routing/route-table.js';
 import { scanController } from './routing/scan-controllers.js';
-import { routePolicies } from './routing/route-flags-policy.js';
-import { responseSchema } from './validation/response-schema.js';
-import fastJson from 'fast-json-stringify';
-import { ResponseCache, type CacheSetup } from './cache/response-cache.js';
-import { CacheFastPath } from './cache/fast-path.js';
-import { MemoryCacheStore } from './cache/memory-cache-store.js';
-import { mountDocs } from './openapi/enable-docs.js';
-import type { DocsOptions } from './openapi/types.js';
 
 export interface AppOptions {
   /** Controller classes; more can be added with `register()` before the app starts. */
@@ -95,30 +95,30 @@ function loggerOptions(logger: AppOptions['logger']): Partial<FastifyServerOptio
 
 /**
  * A Cello application: controllers and functional routes mounted on fastify, with its own
- * tsyringe child container.
+ * tsyringe child container. `S` is the type of `app.state`.
  *
  * @example
- * const app = new App({ controllers: [UsersController] });
+ * const app = new App<{ pool: Pool }>({ controllers: [UsersController] });
  * app.get('/hello', () => ({ message: 'Hello, World!' }));
  * const url = await app.listen({ port: 3000 });
  */
-export class App {
+export class App<S extends object = Record<string, any>> {
   /** The fastify instance underneath (escape hatch: plugins, hooks). */
   readonly fastify: FastifyInstance;
   /** The app's own container: a child of tsyringe's root, so apps share no singletons. */
   readonly container: DependencyContainer;
-  /** App-wide state, e.g. a pool opened in a startup hook. */
-  readonly state: Record<string, any> = {};
+  /** App-wide state, e.g. a pool opened in a startup hook; typed by `new App<{ pool: Pool }>()`. */
+  readonly state: S = {} as S;
   /** The response cache: `app.cache.invalidate({ tags })`, `app.cache.clear()`. */
   readonly cache = new ResponseCache();
 
   readonly #controllers: Constructor[] = [];
   readonly #functional: RouteDefinition[] = [];
   readonly #overrides = new Map<Function, Function>();
-  readonly #afterResponse = new PendingWork();
+  readonly #work = new PendingWork();
   readonly #lifecycle = new Lifecycle();
   readonly #methodIndex = new MethodIndex();
-  readonly #builtins = new Map<BuiltinName, BuiltinMiddleware>();
+  readonly #features = new FeatureRegistry();
   readonly #middleware: Middleware[] = [];
   #requestCounter = 0;
   #fastPath: CacheFastPath | null = null;
@@ -140,24 +140,23 @@ export class App {
       // Access logs are enableLogging()'s job; fastify's own per-request lines stay off.
       logController: new LogController({ disableRequestLogging: true }),
       return503OnClosing: true,
-      genReqId: (raw: import('node:http').IncomingMessage) => {
-        const ids = this.#builtins.get('requestId') as RequestIds | undefined;
+      genReqId: (raw: IncomingMessage) => {
+        const ids = this.#features.get('requestId') as RequestIds | undefined;
         return ids ? ids.idFor(raw) : `req-${(this.#requestCounter++).toString(36)}`;
       },
       routerOptions: { ignoreTrailingSlash: true, ...options.fastify?.routerOptions },
     } as FastifyServerOptions) as unknown as FastifyInstance;
     this.container = (options.container ?? rootContainer).createChildContainer();
-    for (const cls of singletonClasses()) this.container.registerSingleton(cls);
+    registerSingletons(this.container, (instance) => this.#lifecycle.adopt(instance));
+    this.#features.add(new CacheFeature(this.cache));
 
     for (const [name, value] of Object.entries(requestDecorations)) this.fastify.decorateRequest(name, value);
     installBodyParsers(this.fastify);
     this.fastify.setErrorHandler(handleError);
     this.fastify.setNotFoundHandler((request, reply) => {
       const allowed = this.#methodIndex.allowed(request.url);
-      for (const name of builtinOrder) {
-        this.#builtins.get(name)?.onUnmatched?.(request, reply, allowed);
-        if (reply.sent) return;
-      }
+      this.#features.unmatched(request, reply, allowed);
+      if (reply.sent) return;
       if (allowed.length > 0) {
         reply.header('allow', allowed.join(', '));
         throw HttpError.methodNotAllowed(`Method ${request.method} is not allowed for ${request.url.split('?')[0]}; use ${allowed.join(', ')}`);
@@ -165,14 +164,7 @@ export class App {
       throw HttpError.notFound(`Route ${request.method} ${request.url.split('?')[0]} not found`);
     });
 
-    const afterResponse = this.#afterResponse;
-    this.#runtime = {
-      container: this.container,
-      log: this.fastify.log,
-      overrides: this.#overrides,
-      afterResponseStarted: () => afterResponse.started(),
-      afterResponseDone: () => afterResponse.done(),
-    };
+    this.#runtime = { container: this.container, log: this.fastify.log, overrides: this.#overrides, work: this.#work };
     this.register(...(options.controllers ?? []));
   }
 
@@ -203,11 +195,13 @@ export class App {
 
   /** A functional route on one or more methods; `{id}` and `:id` both declare a parameter. */
   route(methods: HttpMethod | readonly HttpMethod[], path: string, handler: RouteHandler, options: RouteOptions = {}): this {
+    const site = new Error('route declared here');
     const list = (typeof methods === 'string' ? [methods] : [...methods]).map((m) => m.toUpperCase() as HttpMethod);
     const label = `${list.join(',')} ${path}`;
     this.#assertConfiguring(`route ${label}`);
-    if (typeof handler !== 'function') throw new TypeError(`Route ${label}: the handler must be a function`);
-    for (const m of list) if (!httpMethods.includes(m)) throw new TypeError(`Route ${label}: unknown method ${m}`);
+    if (typeof handler !== 'function') throw celloError('CELLO_ERR_ROUTE_HANDLER_INVALID', [label, typeof handler], { site });
+    for (const m of list) if (!httpMethods.includes(m)) throw celloError('CELLO_ERR_ROUTE_METHOD_UNKNOWN', [label, m, httpMethods.join(', ')], { site });
+    const params = functionalParams(handler);
     this.#functional.push({
       methods: list,
       path: joinPath('', path, label),
@@ -215,11 +209,12 @@ export class App {
       propertyKey: null,
       handlerName: label,
       handler,
-      params: functionalParams(handler),
+      params,
+      schemas: routeSchemas(params, options.response, label),
       options,
       guards: [...(options.guards ?? [])],
       ...routePolicies({}, options, list, label),
-      site: new Error(`route ${label} declared here`),
+      site,
     });
     this.#table = undefined;
     return this;
@@ -239,7 +234,7 @@ export class App {
 
   /** Your own middleware around every handler, in the order added (onion). */
   use(middleware: Middleware): this {
-    if (typeof middleware !== 'function') throw new TypeError('app.use(middleware): middleware must be a function (ctx, next) => result');
+    if (typeof middleware !== 'function') throw celloError('CELLO_ERR_MIDDLEWARE_INVALID', [typeof middleware]);
     this.#assertConfiguring('middleware');
     this.#middleware.push(middleware);
     return this;
@@ -247,33 +242,33 @@ export class App {
 
   /** CORS for every route; no options: any origin, no credentials. */
   enableCors(options: CorsOptions = {}): this {
-    return this.#enable('cors', new Cors(options));
+    return this.enable(new Cors(options));
   }
 
   /** One JSON access-log line per request (pino). */
   enableLogging(options: LoggingOptions = {}): this {
-    return this.#enable('logging', new AccessLog(this.log, options));
+    return this.enable(new AccessLog(this.log, options));
   }
 
   /** A rate limit for every route (routes may override with @RateLimit or opt out with @SkipRateLimit). */
   enableRateLimit(rule: RateLimitRule, setup: RateLimitSetup = {}): this {
-    if (!rule || typeof rule.id !== 'string') throw new TypeError('enableRateLimit() takes a RateLimitConfig.tokenBucket(...) or .slidingWindow(...) rule');
-    return this.#enable('rateLimit', new RateLimiter(rule, setup));
+    if (!isRateLimitRule(rule)) throw celloError('CELLO_ERR_RATE_LIMIT_CONFIG', ['enableRateLimit() takes a RateLimitConfig.tokenBucket(...) or .slidingWindow(...) rule']);
+    return this.enable(new RateLimiter(rule, setup));
   }
 
   /** Verifies `Authorization: Bearer` JWTs and sets `req.user`; routes marked @Public() skip it. */
   enableJwt(options: JwtOptions): this {
-    return this.#enable('jwt', new JwtAuth(options));
+    return this.enable(new JwtAuth(options));
   }
 
   /** Conservative security headers (helmet's defaults) on every response. */
   enableSecurityHeaders(options: SecurityHeadersOptions = {}): this {
-    return this.#enable('securityHeaders', new SecurityHeaders(options));
+    return this.enable(new SecurityHeaders(options));
   }
 
   /** gzip/br/deflate by Accept-Encoding for compressible bodies above a threshold. */
   enableCompression(options: CompressionOptions = {}): this {
-    return this.#enable('compression', new Compression(options));
+    return this.enable(new Compression(options));
   }
 
   /** Configures the response cache (`@Cache` works without this, with a bounded memory store). */
@@ -285,7 +280,7 @@ export class App {
 
   /** Reads `x-request-id` (or makes one) and echoes it on the response. */
   enableRequestId(options: RequestIdOptions = {}): this {
-    return this.#enable('requestId', new RequestIds(options));
+    return this.enable(new RequestIds(options));
   }
 
   /**
@@ -298,14 +293,17 @@ export class App {
    */
   enableDocs(options: DocsOptions = {}): this {
     this.#assertConfiguring('enableDocs()');
-    // Read when the document is built (startup), so built-ins enabled after this call count too.
-    mountDocs(this, options, (name, def) => (this.#builtins.get(name)?.forRoute(def) ?? null) !== null);
-    return this;
+    // Asked when the document is built (startup), so features enabled after this call count too.
+    return this.enable(new DocsFeature(this, options, (name, route) => this.#features.applies(name, route)));
   }
 
-  #enable(name: BuiltinName, builtin: BuiltinMiddleware): this {
-    this.#assertConfiguring(`enable${name[0]!.toUpperCase()}${name.slice(1)}()`);
-    this.#builtins.set(name, builtin);
+  /**
+   * Adds a feature (what every `enable*()` method does); one with the same name replaces the
+   * earlier one. See CONTRIBUTING.md, "Adding a feature".
+   */
+  enable(feature: Feature): this {
+    this.#assertConfiguring(`feature ${feature.name}`);
+    this.#features.add(feature);
     return this;
   }
 
@@ -317,13 +315,18 @@ export class App {
 
   /** Replaces a dependency everywhere it is used (for tests). */
   overrideDependency<T>(dep: Dependency<T>, replacement: Dependency<T>): this {
-    if (typeof replacement !== 'function') throw new TypeError('overrideDependency(dep, replacement): replacement must be a function');
+    if (typeof dep !== 'function') throw celloError('CELLO_ERR_DI_OVERRIDE_INVALID', ['dep', typeof dep]);
+    if (typeof replacement !== 'function') throw celloError('CELLO_ERR_DI_OVERRIDE_INVALID', ['replacement', typeof replacement]);
     this.#overrides.set(dep, replacement);
     return this;
   }
 
   /** The route table: one row per route, as scanned from controllers and functional routes. */
-  routes(): readonly RouteDefinition[] {
+  routes(): readonly RouteInfo[] {
+    return this.#routeTable();
+  }
+
+  #routeTable(): RouteDefinition[] {
     if (this.#table === undefined) {
       const table = [...this.#controllers.flatMap((c) => scanController(c)), ...this.#functional];
       checkDuplicates(table);
@@ -340,35 +343,36 @@ export class App {
 
   async #start(): Promise<void> {
     this.#state = 'starting';
-    const table = this.routes();
-    for (const cls of singletonClasses()) if (!this.container.isRegistered(cls)) this.container.registerSingleton(cls);
-    const instances = new Map<Constructor, object>();
+    const table = this.#routeTable();
+    // Singletons decorated after the app was made (a test declaring classes late) join now.
+    registerSingletons(this.container, (instance) => this.#lifecycle.adopt(instance));
+    const instances = new Map<Function, object>();
     for (const ctor of this.#controllers) {
-      if (!instances.has(ctor)) instances.set(ctor, resolveController(this.container, ctor));
+      if (instances.has(ctor)) continue;
+      const instance = resolveController(this.container, ctor);
+      instances.set(ctor, instance);
+      this.#lifecycle.adopt(instance);
     }
     // A route-level @RateLimit needs a limiter even when the app has no default limit.
-    if (!this.#builtins.has('rateLimit') && table.some((def) => def.rateLimit)) this.#builtins.set('rateLimit', new RateLimiter(null));
-    const middleware = composeMiddleware(this.#middleware);
-    const fastPath = this.cache.store instanceof MemoryCacheStore ? new CacheFastPath(this.cache) : null;
-    for (const def of table) {
-      const instance = def.controller ? instances.get(def.controller)! : null;
-      const guards = def.guards.length > 0 ? instantiateGuards(def.guards, this.container, def.handlerName) : null;
-      const hooks = collectHooks(this.#builtins, def);
-      fastPath?.add(def, Object.keys(hooks).length > 0);
-      const response = responseSchema(def.options.response, def.handlerName);
-      this.fastify.route({
-        method: [...def.methods],
-        url: def.path,
-        ...(response === null ? {} : { schema: { response: { '2xx': response } } }),
-        ...hooks,
-        handler: compileRoute(def, { runtime: this.#runtime, instance, guards, middleware, cache: this.cache, serialize: response !== null && def.cache !== null ? fastJson(response) : null }),
-      });
-      this.#methodIndex.add(def.methods, def.path);
-    }
+    if (this.#features.get('rateLimit') === undefined && table.some((def) => def.rateLimit)) this.#features.add(new RateLimiter(null));
+    const fastPath = mountRoutes(table, {
+      fastify: this.fastify,
+      runtime: this.#runtime,
+      container: this.container,
+      features: this.#features,
+      middleware: composeMiddleware(this.#middleware),
+      cache: this.cache,
+      methodIndex: this.#methodIndex,
+      instanceOf: (ctor) => instances.get(ctor)!,
+    });
+    for (const def of table) freezeRow(def);
     Object.freeze(table);
     await this.fastify.ready();
-    await this.#lifecycle.start(knownServices(instances, this.container), this.log);
-    this.#fastPath = fastPath === null || fastPath.isEmpty ? null : fastPath;
+    await this.#features.start(this);
+    await this.#lifecycle.start(this.log);
+    // A hook added to fastify itself (app.fastify.addHook, a fastify-plugin) must run on every
+    // request: then no hit may skip fastify.
+    this.#fastPath = fastPath !== null && !hasUserHooks(this.fastify) ? fastPath : null;
     this.#state = 'started';
     if (this.#fastPath !== null) this.#installFastPath(this.fastify.server as Server);
   }
@@ -381,7 +385,7 @@ export class App {
     if (this.#options.handleSignals !== false && this.#removeSignalHandlers === undefined) {
       this.#removeSignalHandlers = handleSignals({
         close: () => this.close(),
-        describePending: () => `${openConnections(this.fastify)} open connection(s), ${this.#afterResponse.size} request(s) with cleanup or background tasks`,
+        describePending: () => `${openConnections(this.fastify)} open connection(s), ${this.#work.size} request(s) still running a handler, cleanup or background tasks`,
         timeoutMs: this.#shutdownTimeoutMs(),
         log: this.log,
       });
@@ -396,8 +400,9 @@ export class App {
   }
 
   /**
-   * Graceful shutdown, idempotent: stop accepting, finish in-flight requests, wait for
-   * dependency cleanup and background tasks (up to `shutdownTimeout`), then shutdown hooks.
+   * Graceful shutdown, idempotent: stop accepting, finish in-flight requests (handlers still
+   * running, even for clients that went away), wait for dependency cleanup and background tasks
+   * (up to `shutdownTimeout`), then shutdown hooks, then the features' stores.
    */
   close(): Promise<void> {
     return (this.#closing ??= this.#close());
@@ -410,8 +415,9 @@ export class App {
     try {
       if (wasStarted) await this.#ready?.catch(() => undefined);
       await drainServers(this.fastify, deadline);
-      await this.#waitForAfterResponse(deadline);
+      await this.#waitForWork(deadline);
       if (wasStarted) await this.#lifecycle.stop(this.log);
+      await this.#features.close(this.log);
     } finally {
       this.#state = 'closed';
       // Removed only now: a second signal during the drain must still force the exit.
@@ -420,9 +426,9 @@ export class App {
     }
   }
 
-  async #waitForAfterResponse(deadline: number): Promise<void> {
-    if (!(await this.#afterResponse.whenIdle(deadline - Date.now()))) {
-      this.log.error({ code: 'CELLO_ERR_LIFECYCLE_SHUTDOWN_TIMEOUT' }, `shutdownTimeout reached with ${this.#afterResponse.size} request(s) still running cleanup or background tasks`);
+  async #waitForWork(deadline: number): Promise<void> {
+    if (!(await this.#work.whenIdle(deadline - Date.now()))) {
+      this.log.error({ code: 'CELLO_ERR_LIFECYCLE_SHUTDOWN_TIMEOUT' }, `shutdownTimeout reached with ${this.#work.size} request(s) still running a handler, cleanup or background tasks`);
     }
   }
 
@@ -435,6 +441,17 @@ export class App {
   }
 }
 
+// Rows are data the app hands out (`app.routes()`, `ctx.route`): nothing may change them once
+// routes are compiled. The JSON Schemas inside stay shared with the validators that compiled them.
+function freezeRow(def: RouteDefinition): void {
+  for (const p of def.params) Object.freeze(p);
+  Object.freeze(def.params);
+  Object.freeze(def.schemas);
+  Object.freeze(def.guards);
+  Object.freeze(def.options);
+  Object.freeze(def);
+}
+
 function checkDuplicates(table: readonly RouteDefinition[]): void {
   const seen = new Map<string, RouteDefinition>();
   for (const def of table) {
@@ -443,7 +460,7 @@ function checkDuplicates(table: readonly RouteDefinition[]): void {
     for (const method of def.methods) {
       const key = `${method} ${shape}`;
       const other = seen.get(key);
-      if (other) throw celloError('CELLO_ERR_ROUTE_DUPLICATE', [method, def.path, other.handlerName, def.handlerName]);
+      if (other) throw celloError('CELLO_ERR_ROUTE_DUPLICATE', [method, def.path, other.handlerName, def.handlerName], { site: def.site });
       seen.set(key, def);
     }
   }

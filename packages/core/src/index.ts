@@ -63,6 +63,7 @@ export type { MemoryCacheStoreOptions } from './cache/memory-cache-store.js';
 export { ResponseCache } from './cache/response-cache.js';
 export type { CacheSetup } from './cache/response-cache.js';
 
-export type { RouteDefinition, ParamDefinition, ParamKind } from './routing/route-table.js';
+export type { RouteInfo, ParamInfo, ParamKind, RouteSchemas } from './routing/route-info.js';
+export type { Feature, RouteHooks } from './features/feature.js';
 export type { FieldError } from './validation/validation-error.js';
 export type { DocsOptions } from './openapi/types.js';

@@ -151,6 +151,6 @@ describe('BackgroundTasks', () => {
 
   test('add() rejects something that is not a function', async () => {
     const tasks = new BackgroundTasks();
-    expect(() => tasks.add('nope' as never)).toThrow(TypeError);
+    expect(() => tasks.add('nope' as never)).toThrow(expect.objectContaining({ code: 'CELLO_ERR_BACKGROUND_TASK_INVALID' }));
   });
 });

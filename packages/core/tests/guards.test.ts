@@ -125,7 +125,7 @@ describe('the Guard interface', () => {
   });
 
   test('@Guards() rejects what is not a guard', () => {
-    expect(() => Guards({} as never)).toThrow(TypeError);
+    expect(() => Guards({} as never)).toThrow(expect.objectContaining({ code: 'CELLO_ERR_GUARD_CONFIG' }));
   });
 });
 
@@ -315,7 +315,7 @@ describe('RoleGuard and Authenticated with JWT', () => {
   });
 
   test('RoleGuard needs at least one role', () => {
-    expect(() => new RoleGuard([])).toThrow(TypeError);
+    expect(() => new RoleGuard([])).toThrow(expect.objectContaining({ code: 'CELLO_ERR_GUARD_CONFIG' }));
   });
 });
 

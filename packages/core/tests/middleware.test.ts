@@ -247,7 +247,7 @@ describe('app.use(middleware)', () => {
   });
 
   test('use() rejects what is not a function, and refuses after start', async () => {
-    expect(() => app.use('nope' as unknown as Middleware)).toThrow(TypeError);
+    expect(() => app.use('nope' as unknown as Middleware)).toThrow(expect.objectContaining({ code: 'CELLO_ERR_MIDDLEWARE_INVALID' }));
 
     app.get('/x', () => ({}));
     await app.ready();

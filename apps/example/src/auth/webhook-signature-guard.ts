@@ -3,13 +3,15 @@ import { kConfig, type ExampleConfig } from '../config.js';
 import { signatureHeader, verifySignature } from './webhook-signature.js';
 
 /**
- * Lets a webhook through only when its body is signed with the shared secret. A guard runs
- * before body validation, so an unsigned request is refused before its body is looked at.
- * The signature covers the raw text (`req.text()`), not re-serialized JSON, which may differ
- * from what the sender signed in key order or whitespace.
+ * Lets a webhook through only when its body is signed with the shared secret. Guards run before
+ * the body is read; this one needs the body, so it says `readsBody` and runs once it is parsed,
+ * still before validation. The signature covers the raw text (`req.text()`), not re-serialized
+ * JSON, which may differ from what the sender signed in key order or whitespace.
  */
 @Injectable()
 export class WebhookSignatureGuard implements Guard {
+  readonly readsBody = true;
+
   constructor(@Inject(kConfig) private readonly config: ExampleConfig) {}
 
   canActivate(ctx: RequestContext): boolean {

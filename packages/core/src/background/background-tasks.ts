@@ -1,3 +1,4 @@
+import { celloError } from '../errors/cello-error.js';
 export type TaskFunction<A extends unknown[] = any[]> = (...args: A) => unknown;
 
 export interface QueuedTask {
@@ -18,7 +19,7 @@ export class BackgroundTasks {
 
   /** Queues `fn(...args)`; sync and async functions both work. */
   add<A extends unknown[]>(fn: TaskFunction<A>, ...args: A): void {
-    if (typeof fn !== 'function') throw new TypeError(`BackgroundTasks.add expects a function, got ${typeof fn}`);
+    if (typeof fn !== 'function') throw celloError('CELLO_ERR_BACKGROUND_TASK_INVALID', [typeof fn]);
     this.#queue.push({ fn: fn as TaskFunction, args });
   }
 

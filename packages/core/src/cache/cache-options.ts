@@ -1,4 +1,5 @@
 import type { Request } from '../http/request.js';
+import { celloError } from '../errors/cello-error.js';
 
 export interface CacheOptions {
   /** Seconds an entry stays fresh. */
@@ -34,11 +35,11 @@ export interface InvalidateOptions {
 
 export function toCachePolicy(options: CacheOptions, owner: string): CachePolicy {
   if (!options || !Number.isFinite(options.ttl) || options.ttl <= 0) {
-    throw new RangeError(`@Cache on ${owner}: ttl must be a positive number of seconds, got ${options?.ttl}`);
+    throw celloError('CELLO_ERR_CACHE_CONFIG', [`@Cache on ${owner}: ttl must be a positive number of seconds, got ${options?.ttl}`]);
   }
   const credentials = options.credentials ?? 'bypass';
   if (credentials !== 'bypass' && credentials !== 'per-credential') {
-    throw new RangeError(`@Cache on ${owner}: credentials must be 'bypass' or 'per-credential'`);
+    throw celloError('CELLO_ERR_CACHE_CONFIG', [`@Cache on ${owner}: credentials must be 'bypass' or 'per-credential'`]);
   }
   return Object.freeze({
     ttl: options.ttl,

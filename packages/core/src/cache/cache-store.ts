@@ -24,4 +24,6 @@ export interface CacheStore {
   /** Drops every entry carrying any of `tags`. */
   invalidateTags(tags: readonly string[]): void | Promise<void>;
   clear(): void | Promise<void>;
+  /** Releases connections and timers; called by `app.close()`. */
+  close?(): void | Promise<void>;
 }

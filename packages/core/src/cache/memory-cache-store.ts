@@ -1,4 +1,5 @@
 import type { CacheEntry, CacheStore } from './cache-store.js';
+import { celloError } from '../errors/cello-error.js';
 
 export interface MemoryCacheStoreOptions {
   /** Most entries kept (default 1000). */
@@ -21,7 +22,7 @@ export class MemoryCacheStore implements CacheStore {
   constructor(options: MemoryCacheStoreOptions = {}) {
     this.#maxEntries = options.maxEntries ?? 1000;
     this.#maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
-    if (!(this.#maxEntries >= 1) || !(this.#maxBytes >= 1)) throw new RangeError('MemoryCacheStore: maxEntries and maxBytes must be positive');
+    if (!(this.#maxEntries >= 1) || !(this.#maxBytes >= 1)) throw celloError('CELLO_ERR_CACHE_CONFIG', ['MemoryCacheStore: maxEntries and maxBytes must be positive']);
   }
 
   get(key: string): CacheEntry | undefined {

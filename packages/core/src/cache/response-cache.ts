@@ -1,6 +1,7 @@
 import type { InvalidateOptions } from './cache-options.js';
 import type { CacheEntry, CacheStore } from './cache-store.js';
 import { MemoryCacheStore, type MemoryCacheStoreOptions } from './memory-cache-store.js';
+import { celloError } from '../errors/cello-error.js';
 
 export interface CacheSetup extends MemoryCacheStoreOptions {
   /** Where entries live (default: a bounded in-memory store sized by maxEntries/maxBytes). */
@@ -28,7 +29,7 @@ export class ResponseCache {
 
   /** Drops every entry carrying any of `tags` (on every instance, with a shared store). */
   async invalidate(options: InvalidateOptions): Promise<void> {
-    if (!options || !Array.isArray(options.tags)) throw new TypeError('cache.invalidate({ tags }) takes a list of tags');
+    if (!options || !Array.isArray(options.tags)) throw celloError('CELLO_ERR_CACHE_CONFIG', ['cache.invalidate({ tags }) takes a list of tags']);
     await this.#store.invalidateTags(options.tags);
   }
 

@@ -1,5 +1,6 @@
 import type { GuardLike } from '../guards/guard.js';
 import { addGuards } from '../metadata/guard-meta.js';
+import { celloError } from '../errors/cello-error.js';
 
 /**
  * Guards for every route of a controller (on the class) or for one route (on a method).
@@ -15,7 +16,7 @@ import { addGuards } from '../metadata/guard-meta.js';
 export function Guards(...guards: GuardLike[]): ClassDecorator & MethodDecorator {
   for (const g of guards) {
     const ok = typeof g === 'function' || (g !== null && typeof g === 'object' && typeof (g as { canActivate?: unknown }).canActivate === 'function');
-    if (!ok) throw new TypeError(`@Guards() takes guard instances or classes with canActivate(ctx); got ${String(g)}`);
+    if (!ok) throw celloError('CELLO_ERR_GUARD_CONFIG', [`@Guards() takes guard instances or classes with canActivate(ctx); got ${String(g)}`]);
   }
   return ((target: object, propertyKey?: string | symbol) => {
     addGuards(target, propertyKey === undefined ? undefined : String(propertyKey), guards);

@@ -1,12 +1,13 @@
 import { defineParam } from '../metadata/param-meta.js';
 import type { ParamSource } from '../metadata/types.js';
+import { celloError } from '../errors/cello-error.js';
 
 function paramDecorator(source: Exclude<ParamSource, 'inject' | 'depends' | 'custom'>) {
   return (name?: string): ParameterDecorator => {
     const site = new Error(`@${source} declared here`);
     return (target, propertyKey, index) => {
       if (propertyKey === undefined) {
-        throw new TypeError(`@${source[0]!.toUpperCase()}${source.slice(1)}() goes on a handler method's parameter, not on a constructor parameter (${(target as Function).name})`);
+        throw celloError('CELLO_ERR_PARAM_DECORATOR_MISPLACED', [`${source[0]!.toUpperCase()}${source.slice(1)}()`, (target as Function).name, 'Inject services into the constructor by type or with @Inject(token).'], { site });
       }
       defineParam(target, String(propertyKey), { index, source, name, site });
     };

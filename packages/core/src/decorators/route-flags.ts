@@ -1,5 +1,6 @@
-import type { RateLimitRule } from '../middleware/rate-limit/config.js';
+import { isRateLimitRule, type RateLimitRule } from '../middleware/rate-limit/config.js';
 import { setRouteFlag } from '../metadata/route-flags.js';
+import { celloError } from '../errors/cello-error.js';
 
 function flag(name: string, value: unknown): ClassDecorator & MethodDecorator {
   return ((target: object, propertyKey?: string | symbol) => {
@@ -20,7 +21,7 @@ export function Public(): ClassDecorator & MethodDecorator {
  * @Post('/login') login() {}
  */
 export function RateLimit(rule: RateLimitRule): ClassDecorator & MethodDecorator {
-  if (!rule || typeof rule.id !== 'string') throw new TypeError('@RateLimit() takes a RateLimitConfig.tokenBucket(...) or .slidingWindow(...) rule');
+  if (!isRateLimitRule(rule)) throw celloError('CELLO_ERR_RATE_LIMIT_CONFIG', ['@RateLimit() takes a RateLimitConfig.tokenBucket(...) or .slidingWindow(...) rule']);
   return flag('rateLimit', rule);
 }
 

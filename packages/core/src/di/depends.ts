@@ -1,5 +1,6 @@
 import { defineParam } from '../metadata/param-meta.js';
 import type { Dependency, DependsOptions } from './dependency.js';
+import { celloError } from '../errors/cello-error.js';
 
 /**
  * Binds a handler parameter to the value of dependency `fn`, resolved once per request.
@@ -11,11 +12,11 @@ import type { Dependency, DependsOptions } from './dependency.js';
 export function Depends(fn: Dependency, options: DependsOptions = {}): ParameterDecorator {
   const site = new Error('@Depends declared here');
   if (typeof fn !== 'function') {
-    throw new TypeError(`@Depends expects a function of the request context, got ${fn === undefined ? 'undefined (is it imported before it is defined?)' : typeof fn}`);
+    throw celloError('CELLO_ERR_DEPENDS_INVALID', [fn === undefined ? 'undefined (is it imported before it is defined?)' : typeof fn], { site });
   }
   return (target, propertyKey, index) => {
     if (propertyKey === undefined) {
-      throw new TypeError(`@Depends goes on a handler method's parameter, not on a constructor parameter (${(target as Function).name}); inject services with @Inject or by type`);
+      throw celloError('CELLO_ERR_PARAM_DECORATOR_MISPLACED', ['Depends()', (target as Function).name, 'Inject services into the constructor by type or with @Inject(token).'], { site });
     }
     defineParam(target, String(propertyKey), { index, source: 'depends', token: fn, options: { ...options }, site });
   };

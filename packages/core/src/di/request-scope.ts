@@ -16,6 +16,19 @@ function isGenerator(value: unknown): value is AnyGenerator {
   return tag === '[object AsyncGenerator]' || tag === '[object Generator]';
 }
 
+/** A dependency being created, and the one that asked for it. */
+interface Resolving {
+  readonly dep: Function;
+  readonly parent: Resolving | null;
+}
+
+function cycleThrough(dep: Function, from: Resolving | null): string | null {
+  const chain: Function[] = [];
+  for (let r = from; r !== null; r = r.parent) chain.unshift(r.dep);
+  const at = chain.indexOf(dep);
+  return at === -1 ? null : [...chain.slice(at), dep].map((d) => dependencyName(d)).join(' -> ');
+}
+
 /**
  * One request's resolved dependencies and the cleanups they left, in creation order.
  * Cleanups run LIFO: a dependency may use what an earlier one yielded.
@@ -24,28 +37,51 @@ export class RequestScope {
   readonly #values = new Map<Function, Promise<unknown>>();
   readonly #cleanups: Cleanup[] = [];
   #beforeResponse = 0;
+  // The dependency whose code is running synchronously right now: a `ctx.resolve()` made there
+  // is that dependency asking. Every dependency gets the same context object, so the resolution
+  // chain lives here rather than in a context per dependency.
+  #current: Resolving | null = null;
 
   /**
-   * The value of `dep` for this request, creating it on first use. `chain` is the path of
-   * dependencies that asked for it, to report a cycle instead of waiting forever.
+   * The value of `dep` for this request, creating it on first use. A dependency that asks,
+   * through others, for itself is a cycle: reported instead of waiting forever.
    */
-  resolve(dep: Dependency, impl: Dependency, ctx: unknown, chain: readonly Function[], options: DependsOptions): Promise<unknown> {
-    if (chain.includes(dep)) {
-      const names = [...chain, dep].map((d) => dependencyName(d)).join(' -> ');
-      return Promise.reject(celloError('CELLO_ERR_DI_CYCLE', [names]));
+  resolve(dep: Dependency, impl: Dependency, ctx: unknown, options: DependsOptions): Promise<unknown> {
+    const from = this.#current;
+    if (from !== null) {
+      const cycle = cycleThrough(dep, from);
+      if (cycle !== null) return Promise.reject(celloError('CELLO_ERR_DI_CYCLE', [cycle]));
     }
     let value = this.#values.get(dep);
     if (value === undefined) {
-      value = this.#create(impl, ctx, dependencyName(dep), options.cleanup === 'before-response');
+      value = this.#create(impl, ctx, { dep, parent: from }, options.cleanup === 'before-response');
       this.#values.set(dep, value);
     }
     return value;
   }
 
-  async #create(impl: Dependency, ctx: unknown, name: string, beforeResponse: boolean): Promise<unknown> {
-    const result = impl(ctx as never);
+  // The dependency's code runs with `resolving` as the current dependency: its synchronous part
+  // (up to its first await) is where its own `ctx.resolve()` calls are made. Inlined, not a
+  // helper taking a closure: this is on the path of every dependency of every request.
+  async #create(impl: Dependency, ctx: unknown, resolving: Resolving, beforeResponse: boolean): Promise<unknown> {
+    const outer = this.#current;
+    this.#current = resolving;
+    let result: unknown;
+    try {
+      result = impl(ctx as never);
+    } finally {
+      this.#current = outer;
+    }
     if (!isGenerator(result)) return result;
-    const step = await result.next();
+    const name = dependencyName(resolving.dep);
+    this.#current = resolving;
+    let next: Promise<IteratorResult<unknown>> | IteratorResult<unknown>;
+    try {
+      next = result.next();
+    } finally {
+      this.#current = outer;
+    }
+    const step = await next;
     if (step.done) throw celloError('CELLO_ERR_DI_NO_YIELD', [name]);
     this.#cleanups.push({ generator: result, name, beforeResponse });
     if (beforeResponse) this.#beforeResponse++;

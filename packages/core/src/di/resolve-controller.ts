@@ -11,6 +11,6 @@ export function resolveController(container: DependencyContainer, ctor: Construc
     return container.resolve(ctor) as object;
   } catch (err) {
     if (err instanceof CelloError) throw err;
-    throw celloError('CELLO_ERR_DI_UNRESOLVED', [ctor.name, (err as Error).message], err);
+    throw celloError('CELLO_ERR_DI_UNRESOLVED', [ctor.name, (err as Error).message], { cause: err });
   }
 }

@@ -1,43 +1,36 @@
 /**
  * Every error Cello itself raises, by stable code. Codes are never reused or renamed;
  * each one is documented in docs/errors.md (a test checks that).
- * `%s` placeholders are filled in order by `celloError()`.
+ * `%s` placeholders are filled in order by `celloError()`. `status` is given only to errors
+ * that can happen while serving a request (the answer is then a 500); startup and
+ * configuration errors have none.
  */
 export const codes = {
   CELLO_ERR_ROUTE_DUPLICATE: {
-    status: 500,
     message: 'Route %s %s is declared twice (%s and %s). Give one of them another path or method.',
   },
   CELLO_ERR_ROUTE_AFTER_START: {
-    status: 500,
     message: 'Cannot add %s after the app has started. Register routes and controllers before listen(), ready() or the first inject().',
   },
   CELLO_ERR_ROUTE_NOT_A_CONTROLLER: {
-    status: 500,
     message: '%s was registered as a controller but has no @Controller() decorator. Add @Controller(\'/prefix\') to the class.',
   },
   CELLO_ERR_ROUTE_INVALID_PATH: {
-    status: 500,
     message: 'Invalid route path %s on %s: %s',
   },
   CELLO_ERR_ROUTE_NOT_A_METHOD: {
-    status: 500,
     message: 'Route decorator on %s targets "%s", which is not a method. Put @Get/@Post/... on a method.',
   },
   CELLO_ERR_PARAM_UNBOUND: {
-    status: 500,
     message: 'Cannot bind parameter #%s of %s (type %s). %s',
   },
   CELLO_ERR_PARAM_FETCH_TYPE: {
-    status: 500,
     message: 'Parameter #%s of %s is typed with the global fetch %s, not Cello\'s. Add `import { %s } from \'@cello/core\'`.',
   },
   CELLO_ERR_PARAM_NO_METADATA: {
-    status: 500,
     message: 'Parameter #%s of %s has no type information: %s was compiled without decorator metadata. Compile with tsc or swc and "emitDecoratorMetadata": true (esbuild and tsx drop it), or bind it with a decorator such as @Body() or @Inject(token).',
   },
   CELLO_ERR_DI_UNRESOLVED: {
-    status: 500,
     message: 'Cannot create %s: %s. Is every constructor parameter an @Injectable()/@Singleton() class or given with @Inject(token), and registered?',
   },
   CELLO_ERR_DI_CYCLE: {
@@ -57,15 +50,12 @@ export const codes = {
     message: 'Cleanup of dependency %s failed.',
   },
   CELLO_ERR_DI_NO_METADATA: {
-    status: 500,
     message: 'Cannot create %s: its constructor parameters have no type information. Mark the class @Injectable() or @Singleton(); if it is marked, it was compiled without decorator metadata (esbuild and tsx drop it): compile with tsc or swc and "emitDecoratorMetadata": true, or give each parameter with @Inject(token).',
   },
   CELLO_ERR_DI_INTERFACE_PARAM: {
-    status: 500,
     message: 'Cannot create %s: constructor parameter #%s is typed with an interface, a type alias or a primitive (emitted as %s), which has no runtime token. Inject it with @Inject(token) and register the token on app.container.',
   },
   CELLO_ERR_DI_UNDEFINED_PARAM: {
-    status: 500,
     message: 'Cannot create %s: constructor parameter #%s has type undefined, which usually means a circular import (the class was used before it was defined). Move the classes into separate files or use tsyringe\'s delay(() => Class).',
   },
   CELLO_ERR_BACKGROUND_TASK_FAILED: {
@@ -73,39 +63,30 @@ export const codes = {
     message: 'Background task %s failed.',
   },
   CELLO_ERR_LIFECYCLE_STARTUP_FAILED: {
-    status: 500,
     message: 'Startup failed: %s. The app shut down what had started; listen() rejects with the original error.',
   },
   CELLO_ERR_LIFECYCLE_SHUTDOWN_FAILED: {
-    status: 500,
     message: 'Shutdown step %s failed; the remaining steps still ran.',
   },
   CELLO_ERR_LIFECYCLE_SHUTDOWN_TIMEOUT: {
-    status: 500,
     message: 'shutdownTimeout reached with work still running: %s.',
   },
   CELLO_ERR_LIFECYCLE_FORCED_EXIT: {
-    status: 500,
     message: 'Forced exit: %s.',
   },
   CELLO_ERR_GUARD_INVALID: {
-    status: 500,
     message: 'Guard %s of %s has no canActivate(ctx) method. A guard implements Guard: canActivate(ctx) returns a boolean or a promise of one.',
   },
   CELLO_ERR_JWT_CONFIG: {
-    status: 500,
     message: 'enableJwt(): option %s %s.',
   },
   CELLO_ERR_CORS_CONFIG: {
-    status: 500,
     message: 'enableCors(): %s',
   },
   CELLO_ERR_CACHE_NOT_GET: {
-    status: 500,
     message: '@Cache on %s, which serves %s: only GET (and HEAD) responses are cached. Use @InvalidateCache on routes that change data.',
   },
   CELLO_ERR_DOCS_SCHEMA_CONFLICT: {
-    status: 500,
     message: 'OpenAPI: two schemas are named %s (%s and %s). components.schemas is keyed by class name: rename one DTO class.',
   },
   CELLO_ERR_MIDDLEWARE_NEXT_TWICE: {
@@ -113,12 +94,55 @@ export const codes = {
     message: 'A middleware called next() more than once. Call it once and return (or replace) its result.',
   },
   CELLO_ERR_APP_CLOSED: {
-    status: 500,
     message: 'The app is closed. Create a new App to serve again.',
   },
   CELLO_ERR_RESPONSE_INVALID: {
     status: 500,
     message: 'Invalid response: %s',
+  },
+  CELLO_ERR_ROUTE_HANDLER_INVALID: {
+    message: 'Route %s: the handler must be a function, got %s.',
+  },
+  CELLO_ERR_ROUTE_METHOD_UNKNOWN: {
+    message: 'Route %s: unknown HTTP method %s. Use one of %s.',
+  },
+  CELLO_ERR_ROUTE_RESPONSE_INVALID: {
+    message: '%s: the response option must be a DTO class (a class with class-validator decorators) or [DtoClass] for an array of it.',
+  },
+  CELLO_ERR_PARAM_DECORATOR_MISPLACED: {
+    message: '@%s goes on a handler method\'s parameter, not on a constructor parameter (%s). %s',
+  },
+  CELLO_ERR_DEPENDS_INVALID: {
+    message: '@Depends expects a function of the request context, got %s.',
+  },
+  CELLO_ERR_DI_OVERRIDE_INVALID: {
+    message: 'overrideDependency(dep, replacement): %s must be a function (a dependency), got %s.',
+  },
+  CELLO_ERR_MIDDLEWARE_INVALID: {
+    message: 'app.use(middleware): middleware must be a function (ctx, next) => result, got %s.',
+  },
+  CELLO_ERR_GUARD_CONFIG: {
+    message: '%s',
+  },
+  CELLO_ERR_RATE_LIMIT_CONFIG: {
+    message: 'Invalid rate limit: %s.',
+  },
+  CELLO_ERR_CACHE_CONFIG: {
+    message: 'Invalid cache configuration: %s.',
+  },
+  CELLO_ERR_DOCS_CONFIG: {
+    message: 'enableDocs(): %s.',
+  },
+  CELLO_ERR_LIFECYCLE_HOOK_INVALID: {
+    message: '%s.',
+  },
+  CELLO_ERR_BACKGROUND_TASK_INVALID: {
+    status: 500,
+    message: 'BackgroundTasks.add expects a function, got %s.',
+  },
+  CELLO_ERR_HTTP_ERROR_STATUS: {
+    status: 500,
+    message: 'HttpError status must be an integer from 400 to 599, got %s. Use Response for other statuses.',
   },
 } as const;
 

@@ -1,6 +1,7 @@
 import type { RequestContext } from '../di/request-context.js';
 import { HttpError } from '../http/http-error.js';
 import type { Guard } from './guard.js';
+import { celloError } from '../errors/cello-error.js';
 
 export interface RoleGuardOptions {
   /** Where the roles are in the JWT payload: a claim name or a dotted path (default `roles`). */
@@ -33,7 +34,7 @@ export class RoleGuard implements Guard {
   readonly #path: readonly string[];
 
   constructor(roles: readonly string[], options: RoleGuardOptions = {}) {
-    if (!Array.isArray(roles) || roles.length === 0) throw new TypeError('RoleGuard needs at least one role');
+    if (!Array.isArray(roles) || roles.length === 0) throw celloError('CELLO_ERR_GUARD_CONFIG', ['RoleGuard needs at least one role: new RoleGuard([\'editor\'])']);
     this.roles = roles;
     this.#path = (options.claim ?? 'roles').split('.');
   }

@@ -1,13 +1,18 @@
+import type { Exchange } from '../exchange/exchange.js';
+
 // Fields Cello keeps on fastify's request. They are declared with decorateRequest() so every
 // request object has the same shape (V8 keeps one hidden class).
 export const requestDecorations = {
   celloRawBody: undefined as string | undefined,
   celloUser: undefined as unknown,
+  celloExchange: undefined as Exchange | undefined,
 } as const;
 
 declare module 'fastify' {
   interface FastifyRequest {
     celloRawBody: string | undefined;
     celloUser: unknown;
+    /** The exchange made before the handler stage (routes whose guards run before the body is read). */
+    celloExchange: Exchange | undefined;
   }
 }

@@ -1,4 +1,5 @@
 import { statusText } from './status-text.js';
+import { celloError } from '../errors/cello-error.js';
 
 export interface HttpErrorOptions {
   /** A stable, machine-readable code sent in the body as `code`. */
@@ -29,7 +30,7 @@ export class HttpError extends Error {
 
   constructor(status: number, message?: string, details?: unknown, options: HttpErrorOptions = {}) {
     if (!Number.isInteger(status) || status < 400 || status > 599) {
-      throw new RangeError(`HttpError status must be an integer from 400 to 599, got ${status}`);
+      throw celloError('CELLO_ERR_HTTP_ERROR_STATUS', [status]);
     }
     super(message ?? statusText(status), options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'HttpError';

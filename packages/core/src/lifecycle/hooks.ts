@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import { celloError } from '../errors/cello-error.js';
 
 export type LifecycleEvent = 'startup' | 'shutdown';
 export type LifecycleHook = () => unknown;
@@ -18,34 +19,59 @@ interface Started {
   readonly stop: LifecycleHook | null;
 }
 
+type Phase = 'idle' | 'starting' | 'started' | 'stopped';
+
+function hasHooks(instance: object): boolean {
+  const s = instance as Partial<OnStartup & OnShutdown>;
+  return typeof s.onStartup === 'function' || typeof s.onShutdown === 'function';
+}
+
 /**
  * Startup and shutdown, in order. Startup: the app's `startup` hooks in registration order,
- * then `onStartup()` of services (dependencies first) and controllers. Shutdown runs the
- * reverse: `onShutdown()` of every service that started, newest first, then the app's
- * `shutdown` hooks, newest first. A failing startup shuts down what had started and rethrows.
+ * then `onStartup()` of every singleton and controller the app created, in the order they were
+ * created (dependencies first), wherever they were reached from. Shutdown runs the reverse:
+ * `onShutdown()` of every instance that started, newest first, then the app's `shutdown`
+ * hooks, newest first; each step once in the app's life. A failing startup shuts down what had
+ * started and rethrows.
  */
 export class Lifecycle {
   readonly #startup: LifecycleHook[] = [];
   readonly #shutdown: LifecycleHook[] = [];
+  readonly #waiting: object[] = [];
   #started: Started[] = [];
+  #phase: Phase = 'idle';
+  #log: FastifyBaseLogger | undefined;
 
   on(event: LifecycleEvent, hook: LifecycleHook): void {
-    if (typeof hook !== 'function') throw new TypeError(`onEvent('${event}', hook) expects a function`);
+    if (event !== 'startup' && event !== 'shutdown') throw celloError('CELLO_ERR_LIFECYCLE_HOOK_INVALID', [`Unknown lifecycle event "${String(event)}"; use 'startup' or 'shutdown'`]);
+    if (typeof hook !== 'function') throw celloError('CELLO_ERR_LIFECYCLE_HOOK_INVALID', [`onEvent('${event}', hook) expects a function, got ${typeof hook}`]);
     if (event === 'startup') this.#startup.push(hook);
-    else if (event === 'shutdown') this.#shutdown.push(hook);
-    else throw new TypeError(`Unknown lifecycle event "${String(event)}"; use 'startup' or 'shutdown'`);
+    else this.#shutdown.push(hook);
   }
 
-  async start(instances: readonly object[], log: FastifyBaseLogger): Promise<void> {
+  /**
+   * An instance the app created (a singleton or a controller). Before or during startup it
+   * starts with the others; one first created later (by a dependency during a request) starts
+   * at once, its failure logged.
+   */
+  adopt(instance: object): void {
+    if (!hasHooks(instance)) return;
+    if (this.#phase === 'idle' || this.#phase === 'starting') this.#waiting.push(instance);
+    else if (this.#phase === 'started') {
+      this.#startOne(instance).catch((err: unknown) => {
+        this.#log?.error({ err, code: 'CELLO_ERR_LIFECYCLE_STARTUP_FAILED' }, `onStartup of ${instance.constructor.name} failed`);
+      });
+    }
+  }
+
+  async start(log: FastifyBaseLogger): Promise<void> {
+    this.#log = log;
+    this.#phase = 'starting';
     try {
       for (const hook of this.#startup) await hook();
-      for (const instance of instances) {
-        const service = instance as Partial<OnStartup & OnShutdown>;
-        if (typeof service.onStartup === 'function') await service.onStartup();
-        if (typeof service.onShutdown === 'function') {
-          this.#started.push({ name: instance.constructor.name, stop: service.onShutdown.bind(service) });
-        }
-      }
+      // A startup hook or an onStartup may create more instances: they join the queue.
+      for (let instance = this.#waiting.shift(); instance !== undefined; instance = this.#waiting.shift()) await this.#startOne(instance);
+      this.#phase = 'started';
     } catch (err) {
       log.error({ err, code: 'CELLO_ERR_LIFECYCLE_STARTUP_FAILED' }, `startup failed: ${(err as Error)?.message ?? String(err)}; shutting down`);
       await this.stop(log);
@@ -53,8 +79,18 @@ export class Lifecycle {
     }
   }
 
-  /** Runs every shutdown step once; a failing step is logged and the rest still run. */
+  async #startOne(instance: object): Promise<void> {
+    const service = instance as Partial<OnStartup & OnShutdown>;
+    if (typeof service.onStartup === 'function') await service.onStartup();
+    if (typeof service.onShutdown === 'function') {
+      this.#started.push({ name: instance.constructor.name, stop: service.onShutdown.bind(service) });
+    }
+  }
+
+  /** Runs every shutdown step, once in the app's life; a failing step is logged and the rest still run. */
   async stop(log: FastifyBaseLogger): Promise<void> {
+    if (this.#phase === 'stopped') return;
+    this.#phase = 'stopped';
     const steps: Started[] = [
       ...this.#started.reverse(),
       ...[...this.#shutdown].reverse().map((stop) => ({ name: stop.name || 'shutdown hook', stop })),

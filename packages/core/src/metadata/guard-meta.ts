@@ -1,3 +1,4 @@
+import { classChain, prototypeChain } from './class-chain.js';
 import { kGuards } from './keys.js';
 
 /** Guards declared with @Guards on a class (target = constructor) or a method (target = prototype). */
@@ -13,16 +14,12 @@ export function addGuards(target: object, propertyKey: string | undefined, guard
 
 /** Class guards of a controller and its base classes, base first. */
 export function getClassGuards(ctor: Function): unknown[] {
-  const chain: Function[] = [];
-  for (let c: unknown = ctor; typeof c === 'function' && c.prototype !== undefined && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
-    chain.unshift(c as Function);
-  }
-  return chain.flatMap((c) => (Reflect.getOwnMetadata(kGuards, c) as unknown[] | undefined) ?? []);
+  return classChain(ctor).reverse().flatMap((c) => (Reflect.getOwnMetadata(kGuards, c) as unknown[] | undefined) ?? []);
 }
 
 /** Method guards from the nearest prototype that declares any for `propertyKey`. */
 export function getMethodGuards(ctor: Function, propertyKey: string): unknown[] {
-  for (let proto = ctor.prototype; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+  for (const proto of prototypeChain(ctor)) {
     const own = Reflect.getOwnMetadata(kGuards, proto, propertyKey) as unknown[] | undefined;
     if (own) return own;
   }

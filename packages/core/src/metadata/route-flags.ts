@@ -1,3 +1,4 @@
+import { classChain, prototypeChain } from './class-chain.js';
 import { kRouteFlags } from './keys.js';
 
 /** Per-route settings set by small decorators (@Public, @RateLimit, @Cache, ...), by name. */
@@ -17,13 +18,9 @@ export function setRouteFlag(target: object, propertyKey: string | undefined, na
  * class, then the method's own (from the nearest prototype declaring any), later ones winning.
  */
 export function getRouteFlags(ctor: Function, propertyKey: string): RouteFlags {
-  const classes: Function[] = [];
-  for (let c: unknown = ctor; typeof c === 'function' && c.prototype !== undefined && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
-    classes.unshift(c as Function);
-  }
   let flags: RouteFlags = {};
-  for (const c of classes) flags = { ...flags, ...(Reflect.getOwnMetadata(kRouteFlags, c) as RouteFlags | undefined) };
-  for (let proto = ctor.prototype; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+  for (const c of classChain(ctor).reverse()) flags = { ...flags, ...(Reflect.getOwnMetadata(kRouteFlags, c) as RouteFlags | undefined) };
+  for (const proto of prototypeChain(ctor)) {
     const own = Reflect.getOwnMetadata(kRouteFlags, proto, propertyKey) as RouteFlags | undefined;
     if (own) return { ...flags, ...own };
   }

@@ -1,3 +1,4 @@
+import { prototypeChain } from './class-chain.js';
 import { kRoutes } from './keys.js';
 import type { RouteMeta } from './types.js';
 
@@ -25,12 +26,8 @@ export function defineRoute(proto: object, meta: RouteMeta): void {
  * a method redefined without decorators keeps the base's routes and runs the new body.
  */
 export function getRoutes(ctor: Function): RouteMeta[] {
-  const chain: object[] = [];
-  for (let proto = ctor.prototype; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
-    chain.unshift(proto);
-  }
   const merged = new Map<string, RouteMeta[]>();
-  for (const proto of chain) {
+  for (const proto of prototypeChain(ctor).reverse()) {
     const own = ownRoutes(proto);
     if (own) for (const [key, list] of own) merged.set(key, list);
   }

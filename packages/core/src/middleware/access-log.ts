@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import pino, { type DestinationStream, type LevelWithSilent } from 'pino';
-import type { BuiltinMiddleware, RouteHooks } from './builtin.js';
+import { featureOrder, type Feature, type RouteHooks } from '../features/feature.js';
 
 export interface LoggingOptions {
   /** Level of successful requests' lines (4xx are `warn`, 5xx `error`); default `info`. */
@@ -21,7 +21,9 @@ function isEnabled(log: FastifyBaseLogger): boolean {
  * One structured JSON line per request (method, path, status, duration, request id, user id).
  * Headers, cookies and bodies are never logged. Also logs requests the client abandoned.
  */
-export class AccessLog implements BuiltinMiddleware {
+export class AccessLog implements Feature {
+  readonly name = 'logging';
+  readonly order = featureOrder.logging;
   readonly #log: FastifyBaseLogger | null;
   readonly #level: 'trace' | 'debug' | 'info';
   readonly #includeQuery: boolean;

@@ -1,7 +1,7 @@
 import { pipeline, Readable } from 'node:stream';
 import { brotliCompress, constants, createBrotliCompress, createDeflate, createGzip, deflate, gzip, type InputType } from 'node:zlib';
 import type { FastifyReply, FastifyRequest, onSendHookHandler } from 'fastify';
-import type { BuiltinMiddleware, RouteHooks } from './builtin.js';
+import { featureOrder, type Feature, type RouteHooks } from '../features/feature.js';
 import { appendVary } from './vary.js';
 
 export interface CompressionOptions {
@@ -55,7 +55,9 @@ function compressStream(encoding: Encoding, input: Readable): Readable {
 function noop(): void {}
 
 /** gzip / br / deflate by `Accept-Encoding`, for compressible bodies above a size threshold. */
-export class Compression implements BuiltinMiddleware {
+export class Compression implements Feature {
+  readonly name = 'compression';
+  readonly order = featureOrder.compression;
   readonly #threshold: number;
   readonly #offered: readonly Encoding[];
 

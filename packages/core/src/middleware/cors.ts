@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest, onSendHookHandler } from 'fastify';
 import { celloError } from '../errors/cello-error.js';
-import type { RouteDefinition } from '../routing/route-table.js';
-import type { BuiltinMiddleware, RouteHooks } from './builtin.js';
+import type { RouteInfo } from '../routing/route-info.js';
+import { featureOrder, type Feature, type RouteHooks } from '../features/feature.js';
 import { appendVary } from './vary.js';
 
 const keepVaryOrigin: onSendHookHandler = (_request, reply, payload, done) => {
@@ -25,7 +25,9 @@ export interface CorsOptions {
 }
 
 /** CORS: headers on allowed cross-origin requests, preflight answers, nothing for others. */
-export class Cors implements BuiltinMiddleware {
+export class Cors implements Feature {
+  readonly name = 'cors';
+  readonly order = featureOrder.cors;
   readonly #allow: (origin: string) => boolean;
   readonly #any: boolean;
   readonly #options: CorsOptions;
@@ -47,7 +49,7 @@ export class Cors implements BuiltinMiddleware {
     this.#options = options;
   }
 
-  forRoute(def: RouteDefinition): RouteHooks {
+  forRoute(def: RouteInfo): RouteHooks {
     const servesOptions = def.methods.includes('OPTIONS');
     return {
       onRequest: (request, reply, done) => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { BuiltinMiddleware, RouteHooks } from './builtin.js';
+import { featureOrder, type Feature, type RouteHooks } from '../features/feature.js';
 
 export interface RequestIdOptions {
   /** Header read from the request and set on the response (default `x-request-id`). */
@@ -14,7 +14,9 @@ export interface RequestIdOptions {
 const safeId = /^[\w.:-]{1,128}$/;
 
 /** `x-request-id` in and out: a caller's id is kept (so logs correlate across services), else one is made. */
-export class RequestIds implements BuiltinMiddleware {
+export class RequestIds implements Feature {
+  readonly name = 'requestId';
+  readonly order = featureOrder.requestId;
   readonly header: string;
   readonly #generate: () => string;
 

@@ -1,4 +1,4 @@
-import type { BuiltinMiddleware, RouteHooks } from './builtin.js';
+import { featureOrder, type Feature, type RouteHooks } from '../features/feature.js';
 import type { FastifyReply } from 'fastify';
 
 /** Header name -> value, or `false` to leave that header out. */
@@ -21,7 +21,9 @@ const defaults: Record<string, string> = {
 };
 
 /** Conservative security headers on every response, errors included. */
-export class SecurityHeaders implements BuiltinMiddleware {
+export class SecurityHeaders implements Feature {
+  readonly name = 'securityHeaders';
+  readonly order = featureOrder.securityHeaders;
   readonly #headers: Array<[string, string]>;
 
   constructor(options: SecurityHeadersOptions = {}) {

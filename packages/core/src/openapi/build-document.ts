@@ -1,8 +1,10 @@
 import { statusText } from '../http/status-text.js';
+import { paramKinds } from '../routing/params/kinds.js';
 import { toOpenApiPath } from '../routing/path.js';
-import type { ParamDefinition, RouteDefinition } from '../routing/route-table.js';
+import type { RouteInfo } from '../routing/route-info.js';
 import type { JsonSchema } from '../validation/dto-schema.js';
 import { isDtoClass } from '../validation/is-dto.js';
+import type { OperationParts } from './operation-parts.js';
 import { SchemaRegistry } from './schema-registry.js';
 import type { OpenApiDocument, OpenApiOperation, OpenApiParameter, OpenApiPathItem, OpenApiResponse } from './types.js';
 
@@ -10,9 +12,9 @@ import type { OpenApiDocument, OpenApiOperation, OpenApiParameter, OpenApiPathIt
 export interface BuildDocumentOptions {
   info: OpenApiDocument['info'];
   /** Whether an app-wide built-in authenticates (`jwt`) or rate limits (`rateLimit`) a route. */
-  applies(builtin: 'jwt' | 'rateLimit', def: RouteDefinition): boolean;
+  applies(builtin: 'jwt' | 'rateLimit', def: RouteInfo): boolean;
   /** Routes left out of the document (the docs' own routes). */
-  exclude?(def: RouteDefinition): boolean;
+  exclude?(def: RouteInfo): boolean;
 }
 
 const bearer = 'bearerAuth';
@@ -51,20 +53,7 @@ function fieldErrorSchema(): JsonSchema {
   };
 }
 
-// The schema of a scalar parameter, as routing/convert-scalar.ts converts it.
-function scalarSchema(type: unknown): JsonSchema {
-  if (type === Number) return { type: 'number' };
-  if (type === Boolean) return { type: 'boolean' };
-  if (type === Array) return { type: 'array', items: { type: 'string' } };
-  return { type: 'string' };
-}
-
-// A converted scalar answers 422 for a bad value, as a DTO does.
-function canFailValidation(p: ParamDefinition): boolean {
-  return p.isDto || (p.name !== undefined && (p.type === Number || p.type === Boolean));
-}
-
-function defaultTags(def: RouteDefinition): string[] | undefined {
+function defaultTags(def: RouteInfo): string[] | undefined {
   if (def.options.tags !== undefined) return def.options.tags.length > 0 ? [...def.options.tags] : undefined;
   if (def.controller === null) return undefined;
   return [def.controller.name.replace(/Controller$/, '') || def.controller.name];
@@ -82,7 +71,7 @@ class DocumentBuilder {
     this.#options = options;
   }
 
-  build(routes: readonly RouteDefinition[]): OpenApiDocument {
+  build(routes: readonly RouteInfo[]): OpenApiDocument {
     const errorBody = this.#registry.addBuiltin('ErrorBody', errorBodySchema());
     const fieldError = this.#registry.addBuiltin('FieldError', fieldErrorSchema());
     const paths: Record<string, OpenApiPathItem> = {};
@@ -116,12 +105,13 @@ class DocumentBuilder {
     };
   }
 
-  #operation(def: RouteDefinition, method: string): OpenApiOperation {
+  #operation(def: RouteInfo, method: string): OpenApiOperation {
     const { options } = def;
     const tags = defaultTags(def);
     for (const tag of tags ?? []) if (!this.#tags.includes(tag)) this.#tags.push(tag);
-    const parameters = this.#parameters(def);
-    const body = this.#requestBody(def.params);
+    const parts = this.#parts(def);
+    const parameters = parts.parameters;
+    const body = parts.body;
     const isAuthenticated = this.#options.applies('jwt', def);
     const hasGuards = def.guards.length > 0;
 
@@ -131,7 +121,7 @@ class DocumentBuilder {
       this.#usedResponses.add(name);
       responses[String(errorResponses[name].status)] = { $ref: `#/components/responses/${name}` };
     };
-    if (def.params.some(canFailValidation)) add('ValidationFailed');
+    if (parts.canFailValidation) add('ValidationFailed');
     // Guards may answer 401 (Authenticated, RoleGuard without a user) as well as 403.
     if (isAuthenticated || hasGuards) add('Unauthorized');
     if (hasGuards) add('Forbidden');
@@ -152,7 +142,7 @@ class DocumentBuilder {
     };
   }
 
-  #operationId(def: RouteDefinition, method: string): string {
+  #operationId(def: RouteInfo, method: string): string {
     const base = def.controller !== null && def.propertyKey !== null
       ? `${def.controller.name}_${def.propertyKey}${def.methods.length > 1 ? `_${method.toLowerCase()}` : ''}`
       : `${method.toLowerCase()}_${def.path.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_|_$/g, '') || 'root'}`;
@@ -162,47 +152,27 @@ class DocumentBuilder {
     return id;
   }
 
-  #parameters(def: RouteDefinition): OpenApiParameter[] {
+  // Each parameter kind describes its own part of the operation (routing/params/).
+  #parts(def: RouteInfo): { parameters: OpenApiParameter[]; body: OpenApiOperation['requestBody'] | undefined; canFailValidation: boolean } {
     const out = new Map<string, OpenApiParameter>();
-    const inPath = new Set([...def.path.matchAll(pathParam)].map((m) => m[1]!));
-    const add = (p: OpenApiParameter) => {
-      const key = `${p.in}:${p.in === 'header' ? p.name.toLowerCase() : p.name}`;
-      if (!out.has(key)) out.set(key, p);
+    const pathNames = new Set([...def.path.matchAll(pathParam)].map((m) => m[1]!));
+    const parts: OperationParts = {
+      registry: this.#registry,
+      pathNames,
+      parameter: (p) => {
+        const key = `${p.in}:${p.in === 'header' ? p.name.toLowerCase() : p.name}`;
+        if (!out.has(key)) out.set(key, p);
+      },
+      body: { fields: {}, any: false },
+      canFailValidation: false,
     };
-    for (const p of def.params) {
-      const where = p.kind === 'param' ? 'path' : p.kind === 'query' ? 'query' : p.kind === 'header' ? 'header' : null;
-      if (where === null) continue;
-      if (p.isDto) {
-        const schema = this.#registry.inline(p.type as Function);
-        const required = new Set<string>(schema.required ?? []);
-        for (const [name, prop] of Object.entries((schema.properties ?? {}) as Record<string, JsonSchema>)) {
-          if (where === 'path' && !inPath.has(name)) continue; // not a path parameter of this route
-          add({ name, in: where, required: where === 'path' || required.has(name), schema: prop });
-        }
-      } else if (p.name !== undefined) {
-        if (where === 'path' && !inPath.has(p.name)) continue;
-        add({ name: p.name, in: where, required: where === 'path', schema: scalarSchema(p.type) });
-      }
-    }
+    for (const p of def.params) paramKinds.get(p.kind)?.describe?.(p, parts);
     // OpenAPI requires every `{name}` of the path to be described; undeclared ones are strings.
-    for (const name of inPath) add({ name, in: 'path', required: true, schema: { type: 'string' } });
-    return [...out.values()];
+    for (const name of pathNames) parts.parameter({ name, in: 'path', required: true, schema: { type: 'string' } });
+    return { parameters: [...out.values()], body: requestBody(parts.body), canFailValidation: parts.canFailValidation };
   }
 
-  #requestBody(params: readonly ParamDefinition[]): OpenApiOperation['requestBody'] | undefined {
-    const dto = params.find((p) => p.kind === 'body' && p.isDto);
-    if (dto) return { required: true, content: { 'application/json': { schema: this.#registry.ref(dto.type as Function) } } };
-    const fields = params.filter((p) => p.kind === 'body' && p.name !== undefined);
-    if (fields.length > 0) {
-      const properties: Record<string, JsonSchema> = {};
-      for (const f of fields) properties[f.name!] = scalarSchema(f.type);
-      return { required: false, content: { 'application/json': { schema: { type: 'object', properties } } } };
-    }
-    if (params.some((p) => p.kind === 'body')) return { required: false, content: { 'application/json': { schema: {} } } };
-    return undefined;
-  }
-
-  #success(def: RouteDefinition, status: number): OpenApiResponse {
+  #success(def: RouteInfo, status: number): OpenApiResponse {
     const response: OpenApiResponse = { description: statusText(status) };
     const declared = def.options.response;
     const type = Array.isArray(declared) ? declared[0] : declared;
@@ -214,10 +184,17 @@ class DocumentBuilder {
   }
 }
 
+function requestBody(body: OperationParts['body']): OpenApiOperation['requestBody'] | undefined {
+  if (body.dto !== undefined) return { required: true, content: { 'application/json': { schema: body.dto } } };
+  if (Object.keys(body.fields).length > 0) return { required: false, content: { 'application/json': { schema: { type: 'object', properties: body.fields } } } };
+  if (body.any) return { required: false, content: { 'application/json': { schema: {} } } };
+  return undefined;
+}
+
 /**
  * The OpenAPI 3.1 document for a route table: one operation per route and method, DTOs as
  * `components.schemas`, and the error answers each route can give. Runs once, at startup.
  */
-export function buildOpenApiDocument(routes: readonly RouteDefinition[], options: BuildDocumentOptions): OpenApiDocument {
+export function buildOpenApiDocument(routes: readonly RouteInfo[], options: BuildDocumentOptions): OpenApiDocument {
   return new DocumentBuilder(options).build(routes);
 }

@@ -1,22 +1,27 @@
 import type { FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
 import type { AppRuntime } from '../app-runtime.js';
-import { closeBeforeResponse, RequestContext, settleRequest } from '../di/request-context.js';
+import type { RequestContext } from '../di/request-context.js';
+import { Exchange } from '../exchange/exchange.js';
 import { toPayload, type ResultPolicy } from '../http/send-result.js';
+import { isThenable } from '../http/thenable.js';
 import { checkGuards } from '../guards/run-guards.js';
 import type { Guard } from '../guards/guard.js';
 import type { Composed } from '../middleware/middleware.js';
 import { CacheStage } from '../cache/cache-stage.js';
 import type { ResponseCache } from '../cache/response-cache.js';
 import { Response } from '../http/response.js';
-import { planBinder, type Binder } from './bind-params.js';
+import { paramKinds } from './params/kinds.js';
+import type { Binder, BinderPlan } from './params/param-kind.js';
 import type { RouteDefinition } from './route-table.js';
 
 export interface CompileEnv {
   readonly runtime: AppRuntime;
   /** The controller instance, or null for a functional route. */
   readonly instance: object | null;
-  /** The route's guards as instances (null: none). */
+  /** The route's guards that read the body, as instances (null: none); the others run in its onRequest hook. */
   readonly guards: readonly Guard[] | null;
+  /** The route's exchange is made before the handler (by its guard hook) and taken over here. */
+  readonly early: boolean;
   /** `app.use()` middleware composed once (null: none). */
   readonly middleware: Composed | null;
   /** The app's response cache (used by routes with a cache policy or tags to invalidate). */
@@ -37,12 +42,13 @@ interface Stages {
 
 type Call = (ctx: RequestContext | null, request: FastifyRequest) => unknown;
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function';
-}
-
 function isAsyncFunction(fn: Function): boolean {
   return fn.constructor?.name === 'AsyncFunction';
+}
+
+function planBinder(def: RouteDefinition, index: number, runtime: AppRuntime): BinderPlan {
+  const p = def.params[index]!;
+  return paramKinds.get(p.kind)!.bind(p, runtime);
 }
 
 // Specialized by arity so the common cases call the method without building an arguments array.
@@ -83,49 +89,44 @@ async function finishAsync(value: PromiseLike<unknown>, reply: FastifyReply, pol
   return toPayload(reply, await value, policy);
 }
 
-async function finishScoped(value: PromiseLike<unknown>, ctx: RequestContext, reply: FastifyReply, policy: ResultPolicy): Promise<unknown> {
+// A handler with no exchange still counts as running until it settles, so close() waits for it.
+async function finishCounted(value: PromiseLike<unknown>, reply: FastifyReply, policy: ResultPolicy, runtime: AppRuntime): Promise<unknown> {
+  runtime.work.started();
+  try {
+    return toPayload(reply, await value, policy);
+  } finally {
+    runtime.work.done();
+  }
+}
+
+async function finishScoped(value: PromiseLike<unknown>, ex: Exchange, reply: FastifyReply, policy: ResultPolicy): Promise<unknown> {
   let result: unknown;
   try {
     result = await value;
-    const closing = closeBeforeResponse(ctx, undefined);
-    if (closing !== undefined) await closing;
   } catch (err) {
-    await failScoped(ctx, err);
+    return ex.fail(err);
   }
-  settleRequest(ctx, undefined);
-  return toPayload(reply, result, policy);
+  return toPayload(reply, await ex.finish(result), policy);
 }
 
-async function failScoped(ctx: RequestContext, err: unknown): Promise<never> {
-  try {
-    const closing = closeBeforeResponse(ctx, err);
-    if (closing !== undefined) await closing;
-  } finally {
-    settleRequest(ctx, err);
-  }
-  throw err;
-}
-
-// The general path: guards, then the cache, then the middleware onion around binding + handler.
-// Parameters are bound inside the onion so middleware sees validation errors like any other.
-async function runStaged(stages: Stages, ctx: RequestContext, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
+// The general path: body-reading guards, then the cache, then the middleware onion around
+// binding + handler. Parameters are bound inside the onion so middleware sees validation
+// errors like any other.
+async function runStaged(stages: Stages, ex: Exchange, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
   let payload: unknown;
   try {
-    if (stages.guards !== null) await checkGuards(stages.guards, ctx);
+    if (stages.guards !== null) await checkGuards(stages.guards, ex);
     if (stages.cache !== null) {
-      payload = await stages.cache.serve(ctx, request, reply, (c, r) => runHandler(stages, c, r));
+      payload = await stages.cache.serve(ex, request, reply, (c, r) => runHandler(stages, c, r));
     } else {
-      const result = await runHandler(stages, ctx, request);
+      const result = await runHandler(stages, ex, request);
       if (stages.invalidate !== null) await stages.invalidate(result);
       payload = toPayload(reply, result, stages.policy);
     }
-    const closing = closeBeforeResponse(ctx, undefined);
-    if (closing !== undefined) await closing;
   } catch (err) {
-    await failScoped(ctx, err);
+    return ex.fail(err);
   }
-  settleRequest(ctx, undefined);
-  return payload;
+  return ex.finish(payload);
 }
 
 function runHandler(stages: Stages, ctx: RequestContext, request: FastifyRequest): unknown {
@@ -150,37 +151,47 @@ function makeInvalidate(tags: readonly string[] | null, cache: ResponseCache, po
 /**
  * Compiles one route table row into the fastify handler for it. The shape of the handler is
  * chosen here, once: a route with no per-request context calls the method directly; a sync
- * method is never wrapped in a promise.
+ * method is never wrapped in a promise. Every shape with a context ends its exchange with
+ * `finish(result)` or `fail(error)`.
  */
 export function compileRoute(def: RouteDefinition, env: CompileEnv): RouteHandlerMethod {
-  const plans = def.params.map((p) => planBinder(p, env.runtime));
+  const runtime = env.runtime;
+  const plans = def.params.map((_, i) => planBinder(def, i, runtime));
   const binders = plans.map((p) => p.bind);
   const asyncAt = plans.map((p) => p.isAsync);
   const hasAsyncParams = asyncAt.includes(true);
-  const needsContext = plans.some((p) => p.needsContext);
+  const needsContext = env.early || plans.some((p) => p.needsContext);
   const policy: ResultPolicy = { status: def.options.status ?? 200, explicitStatus: def.options.status !== undefined };
   const fn = def.handler;
   const call = hasAsyncParams ? makeAsyncCall(fn, env.instance, binders, asyncAt) : makeCall(fn, env.instance, binders);
-  const runtime = env.runtime;
+  // The exchange of this request: the one the guard hook made, or a new one.
+  const exchange = env.early
+    ? (request: FastifyRequest, reply: FastifyReply) => request.celloExchange?.claim() ?? new Exchange(request, reply, def, runtime)
+    : (request: FastifyRequest, reply: FastifyReply) => new Exchange(request, reply, def, runtime);
 
   const cache = def.cache === null ? null : new CacheStage({ route: def.path, policy: def.cache, cache: env.cache, result: policy, json: env.serialize ?? undefined });
   const invalidate = makeInvalidate(def.invalidateTags, env.cache, policy);
   if (env.guards !== null || env.middleware !== null || cache !== null || invalidate !== null) {
     const stages: Stages = { guards: env.guards, cache, middleware: env.middleware, invalidate, call, policy };
     return function celloStagedRoute(request, reply) {
-      return runStaged(stages, new RequestContext(request, reply, def, runtime), request, reply);
+      return runStaged(stages, exchange(request, reply), request, reply);
     };
   }
 
   if (!needsContext) {
     if (isAsyncFunction(fn)) {
       return async function celloAsyncRoute(request, reply) {
-        return toPayload(reply, await call(null, request), policy);
+        runtime.work.started();
+        try {
+          return toPayload(reply, await call(null, request), policy);
+        } finally {
+          runtime.work.done();
+        }
       };
     }
     return function celloRoute(request, reply) {
       const value = call(null, request);
-      if (isThenable(value)) return finishAsync(value, reply, policy);
+      if (isThenable(value)) return finishCounted(value, reply, policy, runtime);
       reply.send(toPayload(reply, value, policy));
       return undefined;
     };
@@ -192,34 +203,33 @@ export function compileRoute(def: RouteDefinition, env: CompileEnv): RouteHandle
     const self = env.instance;
     const count = binders.length;
     return async function celloDependentRoute(request, reply) {
-      const ctx = new RequestContext(request, reply, def, runtime);
+      const ex = exchange(request, reply);
       let result: unknown;
       try {
         const args = new Array<unknown>(count);
-        for (let i = 0; i < count; i++) args[i] = asyncAt[i] ? await binders[i]!(ctx, request) : binders[i]!(ctx, request);
+        for (let i = 0; i < count; i++) args[i] = asyncAt[i] ? await binders[i]!(ex, request) : binders[i]!(ex, request);
         result = fn.apply(self, args);
         if (isThenable(result)) result = await result;
-        const closing = closeBeforeResponse(ctx, undefined);
-        if (closing !== undefined) await closing;
       } catch (err) {
-        await failScoped(ctx, err);
+        return ex.fail(err);
       }
-      settleRequest(ctx, undefined);
-      return toPayload(reply, result, policy);
+      result = ex.finish(result);
+      return toPayload(reply, isThenable(result) ? await result : result, policy);
     };
   }
 
   return function celloScopedRoute(request, reply) {
-    const ctx = new RequestContext(request, reply, def, runtime);
+    const ex = exchange(request, reply);
     let value: unknown;
     try {
-      value = call(ctx, request);
+      value = call(ex, request);
     } catch (err) {
-      return failScoped(ctx, err);
+      return ex.fail(err);
     }
-    if (isThenable(value)) return finishScoped(value, ctx, reply, policy);
-    settleRequest(ctx, undefined);
-    reply.send(toPayload(reply, value, policy));
+    if (isThenable(value)) return finishScoped(value, ex, reply, policy);
+    const result = ex.finish(value);
+    if (isThenable(result)) return finishAsync(result, reply, policy);
+    reply.send(toPayload(reply, result, policy));
     return undefined;
   };
 }

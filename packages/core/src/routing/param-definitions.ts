@@ -4,8 +4,9 @@ import { getParamTypes } from '../metadata/design-types.js';
 import { getParams } from '../metadata/param-meta.js';
 import type { ParamMeta } from '../metadata/types.js';
 import { isDtoClass } from '../validation/is-dto.js';
-import { typeBindings } from './type-bindings.js';
-import type { ParamDefinition, ParamKind } from './route-table.js';
+import { paramKinds, typeBoundKinds } from './params/kinds.js';
+import type { ParamKind } from './route-info.js';
+import type { ParamDefinition } from './route-table.js';
 
 function typeName(type: unknown): string {
   if (type === undefined) return 'unknown';
@@ -16,31 +17,37 @@ const unboundHint =
   'Type it as Request, RequestContext, BackgroundTasks or a DTO class, or bind it with @Body(), @Query(), ' +
   '@Param(name), @Header(name), @Inject(token) or @Depends(fn).';
 
+// The parameter with its JSON Schema, which its kind computes once, here.
+function withSchema(def: ParamDefinition): ParamDefinition {
+  const schema = paramKinds.get(def.kind)?.schema?.(def);
+  return schema === undefined ? def : { ...def, schema };
+}
+
 function fromDecorator(meta: ParamMeta, type: unknown): ParamDefinition {
   const kind = meta.source as ParamKind;
   // A DTO class is validated as a whole part (`@Body() dto: CreateItem`), not as one field.
   const isDto = meta.name === undefined && (kind === 'body' || kind === 'query' || kind === 'param') && isDtoClass(type);
-  return { index: meta.index, kind, name: meta.name, type, isDto, token: meta.token, options: meta.options };
+  return withSchema({ index: meta.index, kind, name: meta.name, type, isDto, token: meta.token, options: meta.options });
 }
 
-function fromType(index: number, type: unknown, owner: string): ParamDefinition {
-  const bound = typeBindings.get(type);
+function fromType(index: number, type: unknown, owner: string, site: Error): ParamDefinition {
+  const bound = typeBoundKinds.get(type);
   if (bound) return { index, kind: bound, type, isDto: false };
   const g = globalThis as Record<string, unknown>;
   if (type === g.Request || type === g.Response) {
     const name = type === g.Request ? 'Request' : 'Response';
-    throw celloError('CELLO_ERR_PARAM_FETCH_TYPE', [index, owner, name, name]);
+    throw celloError('CELLO_ERR_PARAM_FETCH_TYPE', [index, owner, name, name], { site });
   }
-  if (isDtoClass(type)) return { index, kind: 'body', type, isDto: true };
-  throw celloError('CELLO_ERR_PARAM_UNBOUND', [index, owner, typeName(type), unboundHint]);
+  if (isDtoClass(type)) return withSchema({ index, kind: 'body', type, isDto: true });
+  throw celloError('CELLO_ERR_PARAM_UNBOUND', [index, owner, typeName(type), unboundHint], { site });
 }
 
 /**
  * The parameters of a controller method, each bound by its decorator or else by its declared
- * type. Anything that cannot be bound is an error now, naming the method and position,
- * instead of an `undefined` at request time.
+ * type. Anything that cannot be bound is an error now, naming the method and position and
+ * pointing at the route's declaration, instead of an `undefined` at request time.
  */
-export function paramDefinitions(owner: object, propertyKey: string, method: Function, ownerName: string): ParamDefinition[] {
+export function paramDefinitions(owner: object, propertyKey: string, method: Function, ownerName: string, site: Error): ParamDefinition[] {
   const decorated = getParams(owner, propertyKey);
   const types = getParamTypes(owner, propertyKey);
   const byIndex = new Map(decorated.map((m) => [m.index, m]));
@@ -52,9 +59,9 @@ export function paramDefinitions(owner: object, propertyKey: string, method: Fun
     if (meta) {
       out.push(fromDecorator(meta, type));
     } else if (!types) {
-      throw celloError('CELLO_ERR_PARAM_NO_METADATA', [index, ownerName, ownerName.split('.')[0]]);
+      throw celloError('CELLO_ERR_PARAM_NO_METADATA', [index, ownerName, ownerName.split('.')[0]], { site });
     } else {
-      out.push(fromType(index, type, ownerName));
+      out.push(fromType(index, type, ownerName, site));
     }
   }
   return out;

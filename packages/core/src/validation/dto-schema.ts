@@ -1,4 +1,5 @@
 import { getMetadataStorage, ValidationTypes } from 'class-validator';
+import { classChain } from '../metadata/class-chain.js';
 import { defaultMetadataStorage } from 'class-transformer/cjs/storage.js';
 import { targetConstructorToSchema } from 'class-validator-jsonschema';
 /** A JSON Schema object (draft-07 / OpenAPI 3.1 dialect). */
@@ -113,12 +114,6 @@ interface TransformerInternals {
   _transformMetadatas?: Map<Function, unknown>;
   _exposeMetadatas?: Map<Function, unknown>;
   _excludeMetadatas?: Map<Function, unknown>;
-}
-
-function classChain(type: Function): Function[] {
-  const out: Function[] = [];
-  for (let t: unknown = type; typeof t === 'function' && t.prototype !== undefined && t !== Function.prototype; t = Object.getPrototypeOf(t)) out.push(t as Function);
-  return out;
 }
 
 // @Type is reproduced by the plain factory only on @ValidateNested DTO properties; anywhere else

@@ -1,4 +1,5 @@
 import { getMetadataStorage } from 'class-validator';
+import { classChain } from '../metadata/class-chain.js';
 // class-transformer keeps its registry in a module it does not re-export from its index.
 import { defaultMetadataStorage } from 'class-transformer/cjs/storage.js';
 
@@ -9,8 +10,7 @@ interface TransformerStorageInternals {
 
 function hasTransformerMetadata(type: Function): boolean {
   const storage = defaultMetadataStorage as unknown as TransformerStorageInternals;
-  // Stops at the first non-class: under jest's VM contexts Function.prototype is not one object.
-  for (let t: unknown = type; typeof t === 'function' && t.prototype !== undefined; t = Object.getPrototypeOf(t)) {
+  for (const t of classChain(type)) {
     if (storage._typeMetadatas?.has(t) || storage._transformMetadatas?.has(t)) return true;
     if (defaultMetadataStorage.getExposedMetadatas(t as Function).length > 0) return true;
   }

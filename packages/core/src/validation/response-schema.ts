@@ -1,5 +1,6 @@
 import { dtoClosure, dtoShape, type JsonSchema } from './dto-schema.js';
 import { isDtoClass } from './is-dto.js';
+import { celloError } from '../errors/cello-error.js';
 
 // fast-json-stringify writes `{}` for an object schema without properties: a free-form
 // object the DTO declares (@IsObject) goes out as it is instead.
@@ -29,7 +30,7 @@ export function responseSchema(response: unknown, owner: string): JsonSchema | n
   const isArray = Array.isArray(response);
   const type = isArray ? (response as unknown[])[0] : response;
   if (!isDtoClass(type) || (isArray && (response as unknown[]).length !== 1)) {
-    throw new TypeError(`${owner}: the response option must be a DTO class (with class-validator decorators) or [DtoClass]`);
+    throw celloError('CELLO_ERR_ROUTE_RESPONSE_INVALID', [owner]);
   }
   const definitions: Record<string, JsonSchema> = {};
   for (const shape of dtoClosure(type)) definitions[shape.type.name] = withoutRequired(shape.schema);

@@ -1,8 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import { HttpError } from '../../http/http-error.js';
-import type { RouteDefinition } from '../../routing/route-table.js';
-import type { BuiltinMiddleware, RouteHooks } from '../builtin.js';
+import type { RouteInfo } from '../../routing/route-info.js';
+import { featureOrder, type Feature, type RouteHooks } from '../../features/feature.js';
 import { verificationKey, type JwtOptions, type VerificationKey } from './options.js';
 import { TokenCache } from './token-cache.js';
 
@@ -15,7 +15,9 @@ function invalid(message: string): HttpError {
  * JWT authentication as a per-route onRequest hook: a valid `Authorization: Bearer` token sets
  * `req.user`; an invalid one answers 401; no token goes on with no user (guards decide).
  */
-export class JwtAuth implements BuiltinMiddleware {
+export class JwtAuth implements Feature {
+  readonly name = 'jwt';
+  readonly order = featureOrder.jwt;
   readonly #key: VerificationKey;
   readonly #options: JwtOptions;
   readonly #cache: TokenCache;
@@ -26,7 +28,7 @@ export class JwtAuth implements BuiltinMiddleware {
     this.#cache = new TokenCache(options.cacheSize ?? 1000, options.clockTolerance ?? 0);
   }
 
-  forRoute(def: RouteDefinition): RouteHooks | null {
+  forRoute(def: RouteInfo): RouteHooks | null {
     return def.public ? null : { onRequest: this.#hook };
   }
 

@@ -75,7 +75,7 @@ export function verificationKey(options: JwtOptions): VerificationKey {
     try {
       key = typeof publicKey === 'string' ? createPublicKey(publicKey) : publicKey;
     } catch (err) {
-      throw celloError('CELLO_ERR_JWT_CONFIG', ['publicKey', `is not a valid public key: ${(err as Error).message}`], err);
+      throw celloError('CELLO_ERR_JWT_CONFIG', ['publicKey', `is not a valid public key: ${(err as Error).message}`], { cause: err });
     }
     // A key that fits none of the listed algorithms would reject every token at request time.
     const type = key.asymmetricKeyType;
@@ -91,7 +91,7 @@ export function verificationKey(options: JwtOptions): VerificationKey {
     try {
       url = new URL(jwks);
     } catch (err) {
-      throw celloError('CELLO_ERR_JWT_CONFIG', ['jwks', `is not a JWK set or a valid URL (got "${jwks}")`], err);
+      throw celloError('CELLO_ERR_JWT_CONFIG', ['jwks', `is not a JWK set or a valid URL (got "${jwks}")`], { cause: err });
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') throw weak('jwks', `must be an http(s) URL (got ${url.protocol})`);
     return createRemoteJWKSet(url);

@@ -1,6 +1,7 @@
 import type { RateLimitRule } from './config.js';
 import { countInWindow, takeToken, type BucketState, type WindowState } from './algorithms.js';
 import type { RateLimitDecision, RateLimitStore } from './store.js';
+import { celloError } from '../../errors/cello-error.js';
 
 export interface MemoryRateLimitStoreOptions {
   /** Most keys tracked at once; the least recently seen key is forgotten first (default 10,000). */
@@ -17,7 +18,7 @@ export class MemoryRateLimitStore implements RateLimitStore {
 
   constructor(options: MemoryRateLimitStoreOptions = {}) {
     this.#maxKeys = options.maxKeys ?? 10_000;
-    if (!Number.isInteger(this.#maxKeys) || this.#maxKeys < 1) throw new RangeError('MemoryRateLimitStore: maxKeys must be a positive integer');
+    if (!Number.isInteger(this.#maxKeys) || this.#maxKeys < 1) throw celloError('CELLO_ERR_RATE_LIMIT_CONFIG', ['MemoryRateLimitStore: maxKeys must be a positive integer']);
   }
 
   hit(key: string, rule: RateLimitRule, now: number): RateLimitDecision {

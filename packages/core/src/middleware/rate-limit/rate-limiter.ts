@@ -1,8 +1,9 @@
 import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import { HttpError } from '../../http/http-error.js';
+import { isThenable } from '../../http/thenable.js';
 import { Request } from '../../http/request.js';
-import type { RouteDefinition } from '../../routing/route-table.js';
-import type { BuiltinMiddleware, RouteHooks } from '../builtin.js';
+import type { RouteInfo } from '../../routing/route-info.js';
+import { featureOrder, type Feature, type RouteHooks } from '../../features/feature.js';
 import { clientKey } from './client-key.js';
 import type { RateLimitRule } from './config.js';
 import { MemoryRateLimitStore } from './memory-store.js';
@@ -22,9 +23,12 @@ function applyDecision(reply: FastifyReply, d: RateLimitDecision): HttpError | u
 }
 
 /** Rate limiting as a per-route onRequest hook: before the body is read, so a flood costs little. */
-export class RateLimiter implements BuiltinMiddleware {
+export class RateLimiter implements Feature {
+  readonly name = 'rateLimit';
+  readonly order = featureOrder.rateLimit;
   readonly #default: RateLimitRule | null;
   readonly #store: RateLimitStore;
+  readonly #scopes = new Map<RateLimitRule, string>();
 
   constructor(defaultRule: RateLimitRule | null, setup: RateLimitSetup = {}) {
     this.#default = defaultRule;
@@ -35,15 +39,32 @@ export class RateLimiter implements BuiltinMiddleware {
     return this.#store;
   }
 
-  forRoute(def: RouteDefinition): RouteHooks | null {
-    const rule = def.rateLimit === false ? null : def.rateLimit ?? this.#default;
-    return rule === null ? null : { onRequest: this.#hook(rule) };
+  forRoute(def: RouteInfo): RouteHooks | null {
+    const own = def.rateLimit;
+    if (own === false || (own === null && this.#default === null)) return null;
+    const rule = own ?? this.#default!;
+    return { onRequest: this.#hook(rule, `${this.#scope(rule, own === null, def)}|${rule.algorithm}:${rule.requests}/${rule.window}:`) };
   }
 
-  #hook(rule: RateLimitRule): onRequestHookHandler {
+  // Whose buckets a rule counts in: its name; else the app-wide rule has one set for every
+  // route, and a route rule one per rule object (a class-level @RateLimit is one budget for the
+  // controller), named after the first route in the table that uses it. The table's order is
+  // the same in every process that builds the app, and so are the keys.
+  #scope(rule: RateLimitRule, isDefault: boolean, def: RouteInfo): string {
+    if (rule.name !== undefined) return `name:${rule.name}`;
+    if (isDefault) return 'app';
+    let scope = this.#scopes.get(rule);
+    if (scope === undefined) this.#scopes.set(rule, (scope = `route:${def.methods.join(',')} ${def.path}`));
+    return scope;
+  }
+
+  async onClose(): Promise<void> {
+    await this.#store.close?.();
+  }
+
+  #hook(rule: RateLimitRule, prefix: string): onRequestHookHandler {
     const store = this.#store;
     const keyOf = rule.key;
-    const prefix = `${rule.id}:`;
     return function rateLimit(request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) {
       let decision: RateLimitDecision | Promise<RateLimitDecision>;
       try {
@@ -53,7 +74,7 @@ export class RateLimiter implements BuiltinMiddleware {
         done(err as Error);
         return;
       }
-      if (decision instanceof Promise) {
+      if (isThenable(decision)) {
         decision.then((d) => done(applyDecision(reply, d)), done);
       } else {
         done(applyDecision(reply, decision));

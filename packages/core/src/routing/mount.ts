@@ -1,0 +1,62 @@
+import fastJson from 'fast-json-stringify';
+import type { FastifyInstance, onRequestHookHandler } from 'fastify';
+import type { DependencyContainer } from 'tsyringe';
+import type { AppRuntime } from '../app-runtime.js';
+import { CacheFastPath } from '../cache/fast-path.js';
+import { MemoryCacheStore } from '../cache/memory-cache-store.js';
+import type { ResponseCache } from '../cache/response-cache.js';
+import type { FeatureRegistry } from '../features/registry.js';
+import { guardHook, instantiateGuards } from '../guards/run-guards.js';
+import type { Composed } from '../middleware/middleware.js';
+import { compileRoute } from './compile-route.js';
+import type { MethodIndex } from './method-index.js';
+import type { RouteDefinition } from './route-table.js';
+
+export interface MountEnv {
+  readonly fastify: FastifyInstance;
+  readonly runtime: AppRuntime;
+  readonly container: DependencyContainer;
+  readonly features: FeatureRegistry;
+  readonly middleware: Composed | null;
+  readonly cache: ResponseCache;
+  readonly methodIndex: MethodIndex;
+  /** The app's instance of a controller. */
+  instanceOf(controller: Function): object;
+}
+
+/**
+ * Hands every row of the route table to fastify: the features' hooks in their order, then the
+ * guards that run before the body is read, then the compiled handler. Returns the cache's fast
+ * path with the routes it may answer (null when there is none).
+ */
+export function mountRoutes(table: readonly RouteDefinition[], env: MountEnv): CacheFastPath | null {
+  const fastPath = env.cache.store instanceof MemoryCacheStore ? new CacheFastPath(env.cache) : null;
+  for (const def of table) {
+    const guards = def.guards.length > 0 ? instantiateGuards(def.guards, env.container, def.handlerName, def.site) : [];
+    const early = guards.filter((g) => g.readsBody !== true);
+    const late = guards.filter((g) => g.readsBody === true);
+    const hooks = env.features.hooksFor(def);
+    const onRequest: onRequestHookHandler[] = [...(hooks.onRequest ?? [])];
+    if (early.length > 0) onRequest.push(guardHook(early, def, env.runtime));
+    fastPath?.add(def, !env.features.allowsFastPath(def));
+    const response = def.schemas.response;
+    env.fastify.route({
+      method: [...def.methods],
+      url: def.path,
+      ...(response === undefined ? {} : { schema: { response: { '2xx': response } } }),
+      ...hooks,
+      ...(onRequest.length > 0 ? { onRequest } : {}),
+      handler: compileRoute(def, {
+        runtime: env.runtime,
+        instance: def.controller ? env.instanceOf(def.controller) : null,
+        guards: late.length > 0 ? late : null,
+        early: early.length > 0,
+        middleware: env.middleware,
+        cache: env.cache,
+        serialize: response !== undefined && def.cache !== null ? fastJson(response) : null,
+      }),
+    });
+    env.methodIndex.add(def.methods, def.path);
+  }
+  return fastPath === null || fastPath.isEmpty ? null : fastPath;
+}
