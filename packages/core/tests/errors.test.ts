@@ -153,6 +153,56 @@ describe('unknown errors', () => {
     expect(String(line.err?.stack)).toContain('db password is hunter2');
   });
 
+  test('a non-HttpError with a 4xx statusCode answers that status with its generic message (no internal text)', async () => {
+    const app = new App({ logger: false });
+    app.get('/upstream', async () => {
+      throw Object.assign(new Error('upstream GET http://db.internal/users?password=hunter2 failed'), { statusCode: 404 });
+    });
+    app.get('/sync', () => {
+      throw Object.assign(new Error('token table secret_tokens locked'), { statusCode: 409, status: 409 });
+    });
+
+    const notFound = await app.inject({ method: 'GET', url: '/upstream' });
+    const conflict = await app.inject({ method: 'GET', url: '/sync' });
+    await app.close();
+
+    expect(notFound.statusCode).toBe(404);
+    expect(notFound.json()).toEqual({ statusCode: 404, error: 'Not Found', message: 'Not Found' });
+    expect(conflict.statusCode).toBe(409);
+    expect(conflict.json()).toEqual({ statusCode: 409, error: 'Conflict', message: 'Conflict' });
+  });
+
+  test('an error dressed as a fastify error (code FST_...) is not trusted with its message', async () => {
+    const app = new App({ logger: false });
+    app.get('/forged', () => {
+      throw Object.assign(new Error('connection string postgres://admin:hunter2@db'), { code: 'FST_ERR_CTP_BODY_TOO_LARGE', statusCode: 413 });
+    });
+
+    const res = await app.inject({ method: 'GET', url: '/forged' });
+    await app.close();
+
+    expect(res.statusCode).toBe(413);
+    expect(res.json()).toEqual({ statusCode: 413, error: 'Payload Too Large', message: 'Payload Too Large' });
+  });
+
+  test('the hidden message of a 4xx non-HttpError is logged (warn) with the request id', async () => {
+    const { stream, lines } = logCollector();
+    const app = new App({ logger: { level: 'warn', stream } });
+    const ids: string[] = [];
+    app.get('/upstream', (req: Request) => {
+      ids.push(req.id);
+      throw Object.assign(new Error('upstream said password=hunter2'), { statusCode: 404 });
+    });
+
+    expect((await app.inject({ method: 'GET', url: '/upstream' })).statusCode).toBe(404);
+    await app.close();
+
+    const warned = lines().filter((l) => l.level === 40);
+    expect(warned).toHaveLength(1);
+    expect(warned[0]!.reqId).toBe(ids[0]);
+    expect(warned[0]!.err?.message).toBe('upstream said password=hunter2');
+  });
+
   test('HttpErrors below 500 are not logged as errors', async () => {
     const { stream, lines } = logCollector();
     const app = new App({ logger: { level: 'error', stream } });
@@ -204,7 +254,8 @@ describe('request errors', () => {
     const res = await app.inject({ method: 'POST', url: '/echo', payload: { text: 'x'.repeat(200) } });
 
     expect(res.statusCode).toBe(413);
-    expect(res.json()).toMatchObject({ statusCode: 413, error: 'Payload Too Large' });
+    // fastify's own framework errors keep their message.
+    expect(res.json()).toEqual({ statusCode: 413, error: 'Payload Too Large', message: 'Request body is too large' });
   });
 
   test('accepts a body under bodyLimit', async () => {
@@ -218,7 +269,7 @@ describe('request errors', () => {
     const res = await app.inject({ method: 'POST', url: '/echo', payload: '<a>1</a>', headers: { 'content-type': 'application/xml' } });
 
     expect(res.statusCode).toBe(415);
-    expect(res.json()).toMatchObject({ statusCode: 415, error: 'Unsupported Media Type' });
+    expect(res.json()).toEqual({ statusCode: 415, error: 'Unsupported Media Type', message: 'Unsupported Media Type' });
   });
 
   test('answers 404 for an unknown route', async () => {
