@@ -1,5 +1,6 @@
 import { errorCodes, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import { HttpError } from './http-error.js';
+import { pathOnly } from './loggable-url.js';
 import { statusText } from './status-text.js';
 
 export interface ErrorBody {
@@ -60,12 +61,14 @@ export function toErrorBody(err: unknown): ErrorBody {
 /** fastify error handler: the JSON error shape, and a log line (with the request id) for 5xx. */
 export function handleError(err: unknown, request: FastifyRequest, reply: FastifyReply): ErrorBody {
   const body = toErrorBody(err);
+  // The query may carry tokens: shown only as the access log's includeQuery says, redacted.
+  const url = (request.celloLoggableUrl ?? pathOnly)(request.url);
   if (body.statusCode >= 500) {
-    request.log.error({ err }, `${request.method} ${request.url} failed: ${(err as Error)?.message ?? String(err)}`);
+    request.log.error({ err }, `${request.method} ${url} failed: ${(err as Error)?.message ?? String(err)}`);
   } else if (!(err instanceof HttpError) && !isFastifyError(err)) {
     request.log.warn(
       { err },
-      `${request.method} ${request.url} answered ${body.statusCode} without the error's own message (throw HttpError to send it): ${(err as Error)?.message ?? String(err)}`,
+      `${request.method} ${url} answered ${body.statusCode} without the error's own message (throw HttpError to send it): ${(err as Error)?.message ?? String(err)}`,
     );
   }
   if (err instanceof HttpError && err.headers) reply.headers(err.headers);

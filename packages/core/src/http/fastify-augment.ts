@@ -1,13 +1,18 @@
+import type { LoggableUrl } from './loggable-url.js';
+
 // Fields Cello keeps on fastify's request. They are declared with decorateRequest() so every
 // request object has the same shape (V8 keeps one hidden class).
 export const requestDecorations = {
   celloRawBody: undefined as string | undefined,
   celloUser: undefined as unknown,
+  /** Set by the access log, so every line about the request shows its URL the same way. */
+  celloLoggableUrl: undefined as LoggableUrl | undefined,
 } as const;
 
 declare module 'fastify' {
   interface FastifyRequest {
     celloRawBody: string | undefined;
     celloUser: unknown;
+    celloLoggableUrl: LoggableUrl | undefined;
   }
 }
