@@ -16,8 +16,10 @@ export type DtoValidator = (input: unknown) => object | Promise<object>;
 export const maxDepth = 32;
 
 // One Ajv for every DTO: each schema is compiled once, at startup. Unknown properties are
-// removed (class-validator's whitelist); types are never coerced for bodies.
-const ajv = new Ajv({ removeAdditional: 'all', allErrors: false, strict: false, coerceTypes: false });
+// removed (class-validator's whitelist); types are never coerced for bodies. strictNumbers:
+// `number`/`integer` refuse NaN and Infinity (JSON's 1e400 parses to Infinity), as
+// class-validator's @IsNumber() and @IsInt() do; `strict: false` would otherwise allow them.
+const ajv = new Ajv({ removeAdditional: 'all', allErrors: false, strict: false, strictNumbers: true, coerceTypes: false });
 (addFormats as unknown as (a: Ajv) => void)(ajv);
 
 const classValidatorOptions = { whitelist: true, forbidUnknownValues: false };
