@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { App, Controller, Get, HttpError, Request } from '@cello/core';
+import { gate } from './helpers/gate';
 
 function logCollector(): { stream: Writable; lines: () => Record<string, any>[] } {
   const chunks: string[] = [];
@@ -217,6 +218,24 @@ describe('unknown errors', () => {
   });
 });
 
+describe('fastify options', () => {
+  test('fastify: { handlerTimeout } answers fastify\'s 503 when a handler outlives it, without its text', async () => {
+    const release = gate();
+    const app = new App({ logger: false, fastify: { handlerTimeout: 20 } });
+    app.get('/slow', async () => {
+      await release.promise;
+      return { late: true };
+    });
+
+    const res = await app.inject({ method: 'GET', url: '/slow' });
+    release.open();
+    await app.close();
+
+    expect(res.statusCode).toBe(503);
+    expect(res.json()).toEqual({ statusCode: 503, error: 'Service Unavailable', message: 'Service Unavailable' });
+  });
+});
+
 describe('request errors', () => {
   let app: App;
 
@@ -285,6 +304,39 @@ describe('request errors', () => {
     expect(res.statusCode).toBe(405);
     expect(res.headers.allow).toBe('GET, HEAD');
     expect(res.json()).toMatchObject({ statusCode: 405, error: 'Method Not Allowed' });
+  });
+
+  test('a JSON body nested deeper than 32 levels is 422 on every route, before any handler or serializer sees it', async () => {
+    const echoed: unknown[] = [];
+    const big = new App({ logger: false });
+    big.post('/echo', (req: Request) => {
+      echoed.push(req.body);
+      return { body: req.body };
+    });
+    big.post('/ignore', () => ({ ok: true }));
+    const deep = (levels: number) => `${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}`;
+    const post = (url: string, payload: string, type = 'application/json') => big.inject({ method: 'POST', url, payload, headers: { 'content-type': type } });
+
+    const echo = await post('/echo', deep(10_000));
+    const arrays = await post('/echo', `${'['.repeat(10_000)}${']'.repeat(10_000)}`);
+    const ignored = await post('/ignore', deep(33));
+    const vendorType = await post('/echo', deep(10_000), 'application/vnd.api+json');
+    const atTheCap = await post('/echo', deep(32));
+    const inStrings = await post('/echo', JSON.stringify({ text: '{['.repeat(100) }));
+    await big.close();
+
+    for (const res of [echo, arrays, ignored, vendorType]) {
+      expect(res.statusCode).toBe(422);
+      expect(res.json()).toEqual({
+        statusCode: 422,
+        error: 'Unprocessable Entity',
+        message: 'Validation failed',
+        details: [{ path: '', messages: ['body is nested more than 32 levels deep'] }],
+      });
+    }
+    expect(atTheCap.statusCode).toBe(200);
+    expect(inStrings.statusCode).toBe(200);
+    expect(echoed).toHaveLength(2);
   });
 
   test('parses an x-www-form-urlencoded body', async () => {

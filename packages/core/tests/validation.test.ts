@@ -1121,8 +1121,9 @@ describe('nesting depth', () => {
     expect(after.statusCode).toBe(200);
   });
 
-  test('deep input under an unknown key: stripped where the DTOs bound the depth, capped where free-form values are declared', async () => {
-    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+  test('deep input under an unknown key, within the cap, is stripped (bounded DTOs and free-form ones alike)', async () => {
+    // Under the 32-level cap: the body, `address`, then 29 arrays.
+    const deep = `${'['.repeat(29)}${']'.repeat(29)}`;
     const bounded = await app.inject({
       method: 'POST',
       url: '/v/order',
@@ -1134,7 +1135,22 @@ describe('nesting depth', () => {
     expect(Object.keys((last as Order).address).sort()).toEqual(['city', 'zip']);
 
     const freeForm = await app.inject({ method: 'POST', url: '/v/bag', payload: `{"name":"x","junk":${deep}}`, headers: { 'content-type': 'application/json' } });
-    expect(freeForm.statusCode).toBe(422);
+    expect(freeForm.statusCode).toBe(200);
+    expect(Object.keys(last as object)).toEqual(['name']);
+  });
+
+  test('deeper than 32 levels anywhere, even under an unknown key, is refused when the body is parsed', async () => {
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v/order',
+      payload: `{"address":{"city":"x","zip":"12345"},"items":[],"junk":${deep}}`,
+      headers: { 'content-type': 'application/json' },
+    });
+
+    expect(res.statusCode).toBe(422);
+    expect(res.json().details).toEqual([{ path: '', messages: ['body is nested more than 32 levels deep'] }]);
+    expect(calls).toBe(0);
   });
 });
 
