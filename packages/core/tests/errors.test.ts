@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { App, Controller, Get, HttpError, Request } from '@cello/core';
+import { gate } from './helpers/gate';
 
 function logCollector(): { stream: Writable; lines: () => Record<string, any>[] } {
   const chunks: string[] = [];
@@ -153,6 +154,56 @@ describe('unknown errors', () => {
     expect(String(line.err?.stack)).toContain('db password is hunter2');
   });
 
+  test('a non-HttpError with a 4xx statusCode answers that status with its generic message (no internal text)', async () => {
+    const app = new App({ logger: false });
+    app.get('/upstream', async () => {
+      throw Object.assign(new Error('upstream GET http://db.internal/users?password=hunter2 failed'), { statusCode: 404 });
+    });
+    app.get('/sync', () => {
+      throw Object.assign(new Error('token table secret_tokens locked'), { statusCode: 409, status: 409 });
+    });
+
+    const notFound = await app.inject({ method: 'GET', url: '/upstream' });
+    const conflict = await app.inject({ method: 'GET', url: '/sync' });
+    await app.close();
+
+    expect(notFound.statusCode).toBe(404);
+    expect(notFound.json()).toEqual({ statusCode: 404, error: 'Not Found', message: 'Not Found' });
+    expect(conflict.statusCode).toBe(409);
+    expect(conflict.json()).toEqual({ statusCode: 409, error: 'Conflict', message: 'Conflict' });
+  });
+
+  test('an error dressed as a fastify error (code FST_...) is not trusted with its message', async () => {
+    const app = new App({ logger: false });
+    app.get('/forged', () => {
+      throw Object.assign(new Error('connection string postgres://admin:hunter2@db'), { code: 'FST_ERR_CTP_BODY_TOO_LARGE', statusCode: 413 });
+    });
+
+    const res = await app.inject({ method: 'GET', url: '/forged' });
+    await app.close();
+
+    expect(res.statusCode).toBe(413);
+    expect(res.json()).toEqual({ statusCode: 413, error: 'Payload Too Large', message: 'Payload Too Large' });
+  });
+
+  test('the hidden message of a 4xx non-HttpError is logged (warn) with the request id', async () => {
+    const { stream, lines } = logCollector();
+    const app = new App({ logger: { level: 'warn', stream } });
+    const ids: string[] = [];
+    app.get('/upstream', (req: Request) => {
+      ids.push(req.id);
+      throw Object.assign(new Error('upstream said password=hunter2'), { statusCode: 404 });
+    });
+
+    expect((await app.inject({ method: 'GET', url: '/upstream' })).statusCode).toBe(404);
+    await app.close();
+
+    const warned = lines().filter((l) => l.level === 40);
+    expect(warned).toHaveLength(1);
+    expect(warned[0]!.reqId).toBe(ids[0]);
+    expect(warned[0]!.err?.message).toBe('upstream said password=hunter2');
+  });
+
   test('HttpErrors below 500 are not logged as errors', async () => {
     const { stream, lines } = logCollector();
     const app = new App({ logger: { level: 'error', stream } });
@@ -164,6 +215,24 @@ describe('unknown errors', () => {
     await app.close();
 
     expect(lines()).toEqual([]);
+  });
+});
+
+describe('fastify options', () => {
+  test('fastify: { handlerTimeout } answers fastify\'s 503 when a handler outlives it, without its text', async () => {
+    const release = gate();
+    const app = new App({ logger: false, fastify: { handlerTimeout: 20 } });
+    app.get('/slow', async () => {
+      await release.promise;
+      return { late: true };
+    });
+
+    const res = await app.inject({ method: 'GET', url: '/slow' });
+    release.open();
+    await app.close();
+
+    expect(res.statusCode).toBe(503);
+    expect(res.json()).toEqual({ statusCode: 503, error: 'Service Unavailable', message: 'Service Unavailable' });
   });
 });
 
@@ -204,7 +273,8 @@ describe('request errors', () => {
     const res = await app.inject({ method: 'POST', url: '/echo', payload: { text: 'x'.repeat(200) } });
 
     expect(res.statusCode).toBe(413);
-    expect(res.json()).toMatchObject({ statusCode: 413, error: 'Payload Too Large' });
+    // fastify's own framework errors keep their message.
+    expect(res.json()).toEqual({ statusCode: 413, error: 'Payload Too Large', message: 'Request body is too large' });
   });
 
   test('accepts a body under bodyLimit', async () => {
@@ -218,7 +288,7 @@ describe('request errors', () => {
     const res = await app.inject({ method: 'POST', url: '/echo', payload: '<a>1</a>', headers: { 'content-type': 'application/xml' } });
 
     expect(res.statusCode).toBe(415);
-    expect(res.json()).toMatchObject({ statusCode: 415, error: 'Unsupported Media Type' });
+    expect(res.json()).toEqual({ statusCode: 415, error: 'Unsupported Media Type', message: 'Unsupported Media Type' });
   });
 
   test('answers 404 for an unknown route', async () => {
@@ -234,6 +304,39 @@ describe('request errors', () => {
     expect(res.statusCode).toBe(405);
     expect(res.headers.allow).toBe('GET, HEAD');
     expect(res.json()).toMatchObject({ statusCode: 405, error: 'Method Not Allowed' });
+  });
+
+  test('a JSON body nested deeper than 32 levels is 422 on every route, before any handler or serializer sees it', async () => {
+    const echoed: unknown[] = [];
+    const big = new App({ logger: false });
+    big.post('/echo', (req: Request) => {
+      echoed.push(req.body);
+      return { body: req.body };
+    });
+    big.post('/ignore', () => ({ ok: true }));
+    const deep = (levels: number) => `${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}`;
+    const post = (url: string, payload: string, type = 'application/json') => big.inject({ method: 'POST', url, payload, headers: { 'content-type': type } });
+
+    const echo = await post('/echo', deep(10_000));
+    const arrays = await post('/echo', `${'['.repeat(10_000)}${']'.repeat(10_000)}`);
+    const ignored = await post('/ignore', deep(33));
+    const vendorType = await post('/echo', deep(10_000), 'application/vnd.api+json');
+    const atTheCap = await post('/echo', deep(32));
+    const inStrings = await post('/echo', JSON.stringify({ text: '{['.repeat(100) }));
+    await big.close();
+
+    for (const res of [echo, arrays, ignored, vendorType]) {
+      expect(res.statusCode).toBe(422);
+      expect(res.json()).toEqual({
+        statusCode: 422,
+        error: 'Unprocessable Entity',
+        message: 'Validation failed',
+        details: [{ path: '', messages: ['body is nested more than 32 levels deep'] }],
+      });
+    }
+    expect(atTheCap.statusCode).toBe(200);
+    expect(inStrings.statusCode).toBe(200);
+    expect(echoed).toHaveLength(2);
   });
 
   test('parses an x-www-form-urlencoded body', async () => {

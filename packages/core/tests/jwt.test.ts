@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT, UnsecuredJWT, type JWTPayload, type KeyLike } from 'jose';
@@ -102,6 +103,29 @@ describe('enableJwt() with an HS256 secret', () => {
     expect(res.statusCode).toBe(401);
     expect(res.json()).toEqual({ statusCode: 401, error: 'Unauthorized', message: 'Token expired' });
     expect(res.headers['www-authenticate']).toBe('Bearer error="invalid_token"');
+  });
+
+  test('a token without exp is 401 with WWW-Authenticate: Bearer error="invalid_token" (it would never expire)', async () => {
+    const token = await new SignJWT({ sub: 'user-1', iss: issuer, aud: audience }).setProtectedHeader({ alg: 'HS256' }).sign(secretBytes);
+
+    const first = await app.inject({ method: 'GET', url: '/me', headers: bearer(token) });
+    const again = await app.inject({ method: 'GET', url: '/me', headers: bearer(token) });
+
+    expect(first.statusCode).toBe(401);
+    expect(first.json()).toEqual({ statusCode: 401, error: 'Unauthorized', message: 'Invalid token' });
+    expect(first.headers['www-authenticate']).toBe('Bearer error="invalid_token"');
+    expect(again.statusCode).toBe(401);
+  });
+
+  test('a token whose exp is not a finite number (1e400 parses to Infinity) is 401', async () => {
+    const header = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
+    const payload = Buffer.from(`{"sub":"user-1","iss":"${issuer}","aud":"${audience}","exp":1e400}`).toString('base64url');
+    const signature = createHmac('sha256', secretBytes).update(`${header}.${payload}`).digest('base64url');
+
+    const res = await app.inject({ method: 'GET', url: '/me', headers: bearer(`${header}.${payload}.${signature}`) });
+
+    expect(res.statusCode).toBe(401);
+    expect(res.json().message).toBe('Invalid token');
   });
 
   test('a token used before its nbf is 401', async () => {
@@ -263,6 +287,25 @@ describe('enableJwt() options', () => {
 
       expect(later.statusCode).toBe(401);
       expect(later.json().message).toBe('Token expired');
+      await app.close();
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  test('requireExp: false accepts a token without exp, and re-verifies it within a minute', async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    try {
+      const app = jwtApp({ secret, algorithms: ['HS256'], requireExp: false });
+      const token = await new SignJWT({ sub: 'service' }).setProtectedHeader({ alg: 'HS256' }).setNotBefore(now()).sign(secretBytes);
+
+      const first = await app.inject({ method: 'GET', url: '/me', headers: bearer(token) });
+      jest.setSystemTime(Date.now() + 61_000);
+      const later = await app.inject({ method: 'GET', url: '/me', headers: bearer(token) });
+
+      expect(first.statusCode).toBe(200);
+      expect(first.json().user.sub).toBe('service');
+      expect(later.statusCode).toBe(200);
       await app.close();
     } finally {
       jest.useRealTimers();
@@ -445,6 +488,7 @@ describe('weak configurations are startup errors naming the option (CELLO_ERR_JW
     ['mixed HS and RS', () => ({ secret, algorithms: ['HS256', 'RS256'] }), 'algorithms'],
     ['clockTolerance Infinity', () => ({ secret, algorithms: ['HS256'], clockTolerance: Infinity }), 'clockTolerance'],
     ['a negative clockTolerance', () => ({ secret, algorithms: ['HS256'], clockTolerance: -1 }), 'clockTolerance'],
+    ["requireExp 'no' (not a boolean)", () => ({ secret, algorithms: ['HS256'], requireExp: 'no' }), 'requireExp'],
     ['both secret and publicKey', () => ({ secret, publicKey: rsaPem, algorithms: ['HS256'] }), 'secret'],
     ['no key at all', () => ({ algorithms: ['HS256'] }), 'secret'],
     ['a secret with RS256', () => ({ secret, algorithms: ['RS256'] }), 'secret'],

@@ -103,6 +103,79 @@ describe('enableLogging() options', () => {
     await app.close();
   });
 
+  test('includeQuery: true redacts token-like parameters (case-insensitive), keeping the others as sent', async () => {
+    const sink = logSink();
+    const app = new App({ logger: false });
+    app.enableLogging({ stream: sink.stream, includeQuery: true });
+    app.get('/search', () => []);
+
+    await app.inject({
+      method: 'GET',
+      url: '/search?q=cello%20web&access_token=tok-1&Token=tok-2&API_KEY=tok-3&password=tok-4&csrf_token=tok-5&X-Amz-Signature=tok-6&code=tok-7&page=2',
+    });
+    await until(() => sink.lines.length === 1);
+
+    expect(sink.lines[0]!.path).toBe(
+      '/search?q=cello%20web&access_token=[REDACTED]&Token=[REDACTED]&API_KEY=[REDACTED]&password=[REDACTED]&csrf_token=[REDACTED]&X-Amz-Signature=[REDACTED]&code=[REDACTED]&page=2',
+    );
+    expect(JSON.stringify(sink.lines)).not.toMatch(/tok-\d/);
+    await app.close();
+  });
+
+  test('redactQuery adds parameter names to redact', async () => {
+    const sink = logSink();
+    const app = new App({ logger: false });
+    app.enableLogging({ stream: sink.stream, includeQuery: true, redactQuery: ['email'] });
+    app.get('/search', () => []);
+
+    await app.inject({ method: 'GET', url: '/search?Email=a%40b.c&token=t&q=x' });
+    await until(() => sink.lines.length === 1);
+
+    expect(sink.lines[0]!.path).toBe('/search?Email=[REDACTED]&token=[REDACTED]&q=x');
+    await app.close();
+  });
+
+  test('the 5xx error line has no query string by default either', async () => {
+    const sink = logSink();
+    const app = new App({ logger: pino({ level: 'info' }, sink.stream) });
+    app.enableLogging();
+    app.get('/boom', () => { throw new Error('kaput'); });
+
+    await app.inject({ method: 'GET', url: '/boom?access_token=qs-secret&q=1' });
+    await until(() => sink.lines.some((l) => l.msg === 'request completed'));
+
+    const failed = sink.lines.find((l) => l.level === levels.error && l.err)!;
+    expect(failed.msg).toBe('GET /boom failed: kaput');
+    expect(JSON.stringify(sink.lines)).not.toContain('qs-secret');
+    await app.close();
+  });
+
+  test('the 5xx error line has no query string without enableLogging()', async () => {
+    const sink = logSink();
+    const app = new App({ logger: pino({ level: 'info' }, sink.stream) });
+    app.get('/boom', () => { throw new Error('kaput'); });
+
+    expect((await app.inject({ method: 'GET', url: '/boom?token=qs-secret' })).statusCode).toBe(500);
+
+    expect(sink.lines.map((l) => l.msg)).toEqual(['GET /boom failed: kaput']);
+    expect(JSON.stringify(sink.lines)).not.toContain('qs-secret');
+    await app.close();
+  });
+
+  test('with includeQuery: true the 5xx error line has the query, redacted', async () => {
+    const sink = logSink();
+    const app = new App({ logger: pino({ level: 'info' }, sink.stream) });
+    app.enableLogging({ includeQuery: true });
+    app.get('/boom', () => { throw new Error('kaput'); });
+
+    await app.inject({ method: 'GET', url: '/boom?token=qs-secret&q=1' });
+    await until(() => sink.lines.some((l) => l.msg === 'request completed'));
+
+    expect(sink.lines.find((l) => l.level === levels.error && l.err)!.msg).toBe('GET /boom?token=[REDACTED]&q=1 failed: kaput');
+    expect(JSON.stringify(sink.lines)).not.toContain('qs-secret');
+    await app.close();
+  });
+
   test('level sets the level of successful requests\' lines', async () => {
     const sink = logSink();
     const app = new App({ logger: false });

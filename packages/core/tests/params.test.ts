@@ -297,6 +297,11 @@ describe('part decorators', () => {
       return { page, type: typeof page };
     }
 
+    @Post('/price')
+    price(@Body('price') price: number) {
+      return { price };
+    }
+
     @Get('/flag')
     flag(@Query('flag') flag: boolean) {
       return { flag, type: typeof flag };
@@ -353,6 +358,20 @@ describe('part decorators', () => {
     expect(res.statusCode).toBe(422);
     expect(res.json()).toMatchObject({ statusCode: 422 });
     expect(res.json().details[0].path).toBe('page');
+  });
+
+  test.each(['Infinity', '-Infinity', 'NaN', `1${'0'.repeat(400)}`, '1e400'])('@Query("page") page: number answers 422 for ?page=%s (not a finite number)', async (value) => {
+    const res = await app.inject({ method: 'GET', url: `/parts/page?page=${value}` });
+
+    expect(res.statusCode).toBe(422);
+    expect(res.json().details[0].path).toBe('page');
+  });
+
+  test.each(['1e400', '-1e400'])('@Body("price") price: number answers 422 for %s in JSON (it parses to Infinity)', async (value) => {
+    const res = await app.inject({ method: 'POST', url: '/parts/price', payload: `{"price":${value}}`, headers: { 'content-type': 'application/json' } });
+
+    expect(res.statusCode).toBe(422);
+    expect(res.json().details).toEqual([{ path: 'price', messages: ['body parameter price must be a number'] }]);
   });
 
   test('@Query("flag") flag: boolean reads "false" as false and "true" as true', async () => {

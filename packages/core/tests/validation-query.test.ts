@@ -186,6 +186,8 @@ describe('query DTOs (@Query() q: ListQuery)', () => {
     ['%202', 'page must be an integer number'],
     ['2abc', 'page must be an integer number'],
     ['Infinity', 'page must be an integer number'],
+    ['NaN', 'page must be an integer number'],
+    [`1${'0'.repeat(400)}`, 'page must be an integer number'], // digits only, yet Number() gives Infinity
     ['0', 'page must not be less than 1'],
   ])('?page=%s -> 422 "%s"', async (value, message) => {
     const res = await get(`/q/list?page=${value}`);

@@ -646,6 +646,91 @@ describe('the schema path (constraints JSON Schema expresses exactly)', () => {
   });
 });
 
+describe('numbers that are not finite', () => {
+  const actualValidator = jest.requireActual<typeof classValidator>('class-validator');
+  const actualTransformer = jest.requireActual<typeof classTransformer>('class-transformer');
+
+  // What class-validator alone says of the same input: the answer must use its words.
+  function classValidatorSays(type: new () => object, input: object): Details {
+    const errors = actualValidator.validateSync(actualTransformer.plainToInstance(type, input) as object, { whitelist: true, forbidUnknownValues: false });
+    return errors.map((e) => ({ path: e.property, messages: Object.values(e.constraints ?? {}).sort() }));
+  }
+
+  test.each([
+    ['price', '1e400', ['price must be a number conforming to the specified constraints', 'price must not be greater than 100']],
+    ['price', '-1e400', ['price must be a number conforming to the specified constraints', 'price must not be less than 0']],
+    ['qty', '1e400', ['qty must be an integer number']],
+    ['qty', '-1e400', ['qty must be an integer number']],
+  ])('%s = %s in a JSON body (Infinity once parsed) -> 422 with class-validator\'s messages', async (field, raw, messages) => {
+    const payload = JSON.stringify({ ...validProduct, [field]: 0 }).replace(`"${field}":0`, `"${field}":${raw}`);
+
+    const res = await app.inject({ method: 'POST', url: '/v/product', payload, headers: { 'content-type': 'application/json' } });
+
+    expect(res.statusCode).toBe(422);
+    const details = res.json().details as Details;
+    details[0]!.messages.sort();
+    expect(details).toEqual([{ path: field, messages }]);
+    expect(details).toEqual(classValidatorSays(Product, { ...validProduct, [field]: Number(raw) }));
+    expect(calls).toBe(0);
+  });
+
+  test('a bare @IsNumber() and @IsInt() refuse Infinity in a JSON body, in class-validator\'s words', async () => {
+    class Reading {
+      @IsNumber()
+      value!: number;
+
+      @IsInt()
+      count!: number;
+    }
+    @Controller('/r')
+    class ReadingController {
+      @Post('/') reading(item: Reading) { return { item }; }
+    }
+    const local = new App({ controllers: [ReadingController], logger: false });
+    const post = (payload: string) => local.inject({ method: 'POST', url: '/r', payload, headers: { 'content-type': 'application/json' } });
+
+    const value = await post('{"value":1e400,"count":1}');
+    const count = await post('{"value":1,"count":-1e400}');
+    const fine = await post('{"value":1.5,"count":1}');
+    await local.close();
+
+    expect(value.statusCode).toBe(422);
+    expect(value.json().details).toEqual([{ path: 'value', messages: ['value must be a number conforming to the specified constraints'] }]);
+    expect(value.json().details).toEqual(classValidatorSays(Reading, { value: Infinity, count: 1 }));
+    expect(count.statusCode).toBe(422);
+    expect(count.json().details).toEqual([{ path: 'count', messages: ['count must be an integer number'] }]);
+    expect(count.json().details).toEqual(classValidatorSays(Reading, { value: 1, count: -Infinity }));
+    expect(fine.statusCode).toBe(200);
+  });
+
+  test('@IsInt() with @Min(1) refuses Infinity too', async () => {
+    const res = await app.inject({ method: 'POST', url: '/v/tricky', payload: '{"count":1e400,"units":1,"level":0,"mixed":1}', headers: { 'content-type': 'application/json' } });
+
+    expect(res.statusCode).toBe(422);
+    expect(res.json().details).toEqual([{ path: 'count', messages: ['count must be an integer number'] }]);
+  });
+
+  test('@IsNumber({ allowInfinity: true }) still accepts Infinity, as class-validator does', async () => {
+    class Bound {
+      @IsNumber({ allowInfinity: true })
+      max!: number;
+    }
+    @Controller('/b')
+    class BoundController {
+      @Post('/') bound(item: Bound) { return { isInfinite: item.max === Infinity }; }
+    }
+    const local = new App({ controllers: [BoundController], logger: false });
+
+    const ok = await local.inject({ method: 'POST', url: '/b', payload: '{"max":1e400}', headers: { 'content-type': 'application/json' } });
+    const bad = await local.inject({ method: 'POST', url: '/b', payload: '{"max":"x"}', headers: { 'content-type': 'application/json' } });
+    await local.close();
+
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json()).toEqual({ isInfinite: true });
+    expect(bad.statusCode).toBe(422);
+  });
+});
+
 describe('the class-validator path (custom, async, conditional and format constraints)', () => {
   test('such DTOs are compiled to need class-validator (async where a validator is async)', () => {
     expect(dtoShape(Contact).needsClassValidator).toBe(true);
@@ -1036,8 +1121,9 @@ describe('nesting depth', () => {
     expect(after.statusCode).toBe(200);
   });
 
-  test('deep input under an unknown key: stripped where the DTOs bound the depth, capped where free-form values are declared', async () => {
-    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+  test('deep input under an unknown key, within the cap, is stripped (bounded DTOs and free-form ones alike)', async () => {
+    // Under the 32-level cap: the body, `address`, then 29 arrays.
+    const deep = `${'['.repeat(29)}${']'.repeat(29)}`;
     const bounded = await app.inject({
       method: 'POST',
       url: '/v/order',
@@ -1049,7 +1135,22 @@ describe('nesting depth', () => {
     expect(Object.keys((last as Order).address).sort()).toEqual(['city', 'zip']);
 
     const freeForm = await app.inject({ method: 'POST', url: '/v/bag', payload: `{"name":"x","junk":${deep}}`, headers: { 'content-type': 'application/json' } });
-    expect(freeForm.statusCode).toBe(422);
+    expect(freeForm.statusCode).toBe(200);
+    expect(Object.keys(last as object)).toEqual(['name']);
+  });
+
+  test('deeper than 32 levels anywhere, even under an unknown key, is refused when the body is parsed', async () => {
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v/order',
+      payload: `{"address":{"city":"x","zip":"12345"},"items":[],"junk":${deep}}`,
+      headers: { 'content-type': 'application/json' },
+    });
+
+    expect(res.statusCode).toBe(422);
+    expect(res.json().details).toEqual([{ path: '', messages: ['body is nested more than 32 levels deep'] }]);
+    expect(calls).toBe(0);
   });
 });
 

@@ -1,14 +1,15 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { parse as secureParse } from 'secure-json-parse';
 import { parse as parseQueryString } from 'node:querystring';
+import { jsonNestsDeeperThan, maxDepth, tooDeepError } from '../validation/depth.js';
 import { HttpError } from './http-error.js';
 
 type Done = (err: Error | null, body?: unknown) => void;
 
 /**
  * Replaces fastify's JSON parser with one that keeps the raw text (for `req.text()`) and still
- * rejects `__proto__` / `constructor.prototype` keys (fastify's secure parser), and adds
- * urlencoded forms. Other content types answer 415.
+ * rejects `__proto__` / `constructor.prototype` keys (fastify's secure parser) and bodies nested
+ * deeper than `maxDepth` (422), and adds urlencoded forms. Other content types answer 415.
  */
 export function installBodyParsers(fastify: FastifyInstance): void {
   fastify.removeContentTypeParser('application/json');
@@ -17,6 +18,12 @@ export function installBodyParsers(fastify: FastifyInstance): void {
     request.celloRawBody = text;
     if (text.length === 0) {
       done(null, undefined);
+      return;
+    }
+    // Every route, not only DTO ones: a handler echoing a 10,000-level body would overflow the
+    // serializer's stack (a 500), and the text is checked before the parser sees it.
+    if (jsonNestsDeeperThan(text, maxDepth)) {
+      done(tooDeepError('body'));
       return;
     }
     let body: unknown;

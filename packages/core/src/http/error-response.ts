@@ -1,5 +1,6 @@
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { errorCodes, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import { HttpError } from './http-error.js';
+import { pathOnly } from './loggable-url.js';
 import { statusText } from './status-text.js';
 
 export interface ErrorBody {
@@ -10,15 +11,36 @@ export interface ErrorBody {
   details?: unknown;
 }
 
-function isClientError(err: unknown): err is FastifyError {
+const fastifyErrors = errorCodes as unknown as Record<string, new (...args: never[]) => Error>;
+
+/**
+ * fastify's own framework errors (413 body too large, 415, handler timeout, ...). Any error can
+ * claim a `FST_` code, so the class decides: only fastify's own constructors are trusted.
+ */
+function isFastifyError(err: unknown): err is FastifyError {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !code.startsWith('FST_')) return false;
+  const ctor = Object.hasOwn(fastifyErrors, code) ? fastifyErrors[code] : undefined;
+  return typeof ctor === 'function' && err instanceof ctor;
+}
+
+function statusOf(err: unknown): number | undefined {
   const status = (err as { statusCode?: unknown } | null)?.statusCode;
-  return typeof status === 'number' && status >= 400 && status < 500;
+  return typeof status === 'number' && Number.isInteger(status) && status >= 400 && status <= 599 ? status : undefined;
+}
+
+function generic(status: number): ErrorBody {
+  const text = statusText(status);
+  return { statusCode: status, error: text, message: text };
 }
 
 /**
  * The JSON body for anything thrown while serving a request. Only errors meant for the client
- * (HttpError, or fastify's own 4xx such as 413/415) show their message; anything else is a
- * generic 500, so no stack or internal text reaches the client.
+ * show their message: HttpError (Cello's validation and parse errors are HttpErrors too) and
+ * fastify's own 4xx framework errors. Anything else carrying a 4xx `statusCode` (a library's
+ * error, an upstream's) keeps its status with that status's generic text, since its message was
+ * never written for the client; everything else is a generic 500, so no stack or internal text
+ * reaches the client.
  */
 export function toErrorBody(err: unknown): ErrorBody {
   if (err instanceof HttpError) {
@@ -27,17 +49,27 @@ export function toErrorBody(err: unknown): ErrorBody {
     if (err.details !== undefined) body.details = err.details;
     return body;
   }
-  if (isClientError(err)) {
-    return { statusCode: err.statusCode!, error: statusText(err.statusCode!), message: err.message };
+  const status = statusOf(err);
+  if (status === undefined) return generic(500);
+  if (isFastifyError(err)) {
+    // A 5xx framework error (a handler timeout's 503) keeps its status; its text names routes and timings.
+    return status < 500 ? { statusCode: status, error: statusText(status), message: err.message } : generic(status);
   }
-  return { statusCode: 500, error: 'Internal Server Error', message: 'Internal Server Error' };
+  return status < 500 ? generic(status) : generic(500);
 }
 
 /** fastify error handler: the JSON error shape, and a log line (with the request id) for 5xx. */
 export function handleError(err: unknown, request: FastifyRequest, reply: FastifyReply): ErrorBody {
   const body = toErrorBody(err);
+  // The query may carry tokens: shown only as the access log's includeQuery says, redacted.
+  const url = (request.celloLoggableUrl ?? pathOnly)(request.url);
   if (body.statusCode >= 500) {
-    request.log.error({ err }, `${request.method} ${request.url} failed: ${(err as Error)?.message ?? String(err)}`);
+    request.log.error({ err }, `${request.method} ${url} failed: ${(err as Error)?.message ?? String(err)}`);
+  } else if (!(err instanceof HttpError) && !isFastifyError(err)) {
+    request.log.warn(
+      { err },
+      `${request.method} ${url} answered ${body.statusCode} without the error's own message (throw HttpError to send it): ${(err as Error)?.message ?? String(err)}`,
+    );
   }
   if (err instanceof HttpError && err.headers) reply.headers(err.headers);
   reply.code(body.statusCode).type('application/json; charset=utf-8');

@@ -1,4 +1,5 @@
 import type { Exchange } from '../exchange/exchange.js';
+import type { LoggableUrl } from './loggable-url.js';
 
 // Fields Cello keeps on fastify's request. They are declared with decorateRequest() so every
 // request object has the same shape (V8 keeps one hidden class).
@@ -6,6 +7,8 @@ export const requestDecorations = {
   celloRawBody: undefined as string | undefined,
   celloUser: undefined as unknown,
   celloExchange: undefined as Exchange | undefined,
+  /** Set by the access log, so every line about the request shows its URL the same way. */
+  celloLoggableUrl: undefined as LoggableUrl | undefined,
 } as const;
 
 declare module 'fastify' {
@@ -14,5 +17,6 @@ declare module 'fastify' {
     celloUser: unknown;
     /** The exchange made before the handler stage (routes whose guards run before the body is read). */
     celloExchange: Exchange | undefined;
+    celloLoggableUrl: LoggableUrl | undefined;
   }
 }

@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import pino, { type DestinationStream, type LevelWithSilent } from 'pino';
 import { featureOrder, type Feature, type RouteHooks } from '../features/feature.js';
+import { pathOnly, redactingQuery, type LoggableUrl } from '../http/loggable-url.js';
 
 export interface LoggingOptions {
   /** Level of successful requests' lines (4xx are `warn`, 5xx `error`); default `info`. */
@@ -8,8 +9,14 @@ export interface LoggingOptions {
   /** Where lines go: a pino-compatible logger, or a stream for a new pino logger. Default: the app logger. */
   logger?: FastifyBaseLogger;
   stream?: DestinationStream;
-  /** Log the query string too (off by default: it may carry tokens or personal data). */
+  /**
+   * Log the query string too (off by default: it may carry tokens or personal data). Values of
+   * token-like parameters (`access_token`, `token`, `api_key`, `password`, `code`, ...; the
+   * list is in the README) are still replaced by `[REDACTED]`.
+   */
   includeQuery?: boolean;
+  /** More query parameter names whose values are redacted when `includeQuery` is on (case-insensitive). */
+  redactQuery?: readonly string[];
 }
 
 function isEnabled(log: FastifyBaseLogger): boolean {
@@ -26,13 +33,13 @@ export class AccessLog implements Feature {
   readonly order = featureOrder.logging;
   readonly #log: FastifyBaseLogger | null;
   readonly #level: 'trace' | 'debug' | 'info';
-  readonly #includeQuery: boolean;
+  readonly #url: LoggableUrl;
 
   constructor(appLog: FastifyBaseLogger, options: LoggingOptions = {}) {
     this.#log = options.logger ?? (options.stream ? (pino({ level: options.level ?? 'info' }, options.stream) as unknown as FastifyBaseLogger) : null);
     if (this.#log === null && !isEnabled(appLog)) this.#log = pino({ level: options.level ?? 'info' }) as unknown as FastifyBaseLogger;
     this.#level = options.level ?? 'info';
-    this.#includeQuery = options.includeQuery ?? false;
+    this.#url = options.includeQuery === true ? redactingQuery(options.redactQuery) : pathOnly;
   }
 
   forRoute(): RouteHooks {
@@ -52,6 +59,7 @@ export class AccessLog implements Feature {
     // 'close' fires for finished responses and for clients that went away first.
     // Timed here: fastify only records a start time when it has a logger of its own.
     const started = performance.now();
+    request.celloLoggableUrl = this.#url;
     reply.raw.once('close', () => this.#write(request, reply, performance.now() - started));
   }
 
@@ -62,12 +70,10 @@ export class AccessLog implements Feature {
     // request would be logged as aborted.)
     const aborted = !raw.writableEnded;
     const status = raw.statusCode;
-    const url = request.url;
-    const q = url.indexOf('?');
     const user = request.celloUser as { sub?: unknown } | undefined;
     const line: Record<string, unknown> = {
       method: request.method,
-      path: this.#includeQuery || q === -1 ? url : url.slice(0, q),
+      path: this.#url(request.url),
       statusCode: status,
       durationMs: Math.round(elapsedMs * 100) / 100,
       ip: request.ip,

@@ -19,7 +19,10 @@ function convertOne(value: unknown, type: unknown, values?: readonly unknown[]):
     const n = Number(value);
     return Number.isFinite(n) ? n : value;
   }
-  if (type === 'integer' && integer.test(value)) return Number(value);
+  if (type === 'integer' && integer.test(value)) {
+    const n = Number(value); // 400 digits are Infinity
+    return Number.isFinite(n) ? n : value;
+  }
   if (type === 'boolean') {
     if (value === 'true' || value === '1') return true;
     if (value === 'false' || value === '0') return false;
@@ -29,7 +32,7 @@ function convertOne(value: unknown, type: unknown, values?: readonly unknown[]):
 
 /**
  * Query strings, path parameters and headers are strings; converts them to the types the DTO
- * declares, strictly: `'false'` is false, while `'0x10'`, `'1e999'` and `''` stay strings and
+ * declares, strictly: `'false'` is false, while `'0x10'`, `'1e999'`, `'NaN'` and `''` stay strings and
  * fail as not-a-number. Returns a new object; the request's own is left alone.
  */
 export function convertStrings(input: Record<string, unknown>, schema: JsonSchema): Record<string, unknown> {

@@ -134,6 +134,11 @@ function numberOptionsMatter(constraints: unknown[] | undefined): boolean {
   return options !== undefined && Object.keys(options).length > 0;
 }
 
+function allowsNonFinite(constraints: unknown[] | undefined): boolean {
+  const options = constraints?.[0] as { allowNaN?: unknown; allowInfinity?: unknown } | undefined;
+  return options?.allowNaN === true || options?.allowInfinity === true;
+}
+
 const isConditional = (meta: ValidationMeta): boolean => meta.type === ValidationTypes.CONDITIONAL_VALIDATION;
 const isOptionalMeta = (meta: ValidationMeta): boolean => isConditional(meta) && meta.name === 'isOptional';
 
@@ -143,6 +148,8 @@ const isOptionalMeta = (meta: ValidationMeta): boolean => isConditional(meta) &&
  */
 function schemaSafe(meta: ValidationMeta): boolean {
   if (meta.each && meta.type !== ValidationTypes.NESTED_VALIDATION) return false; // `each` also accepts a lone value
+  // The compiled check refuses NaN and Infinity for `type: number`; these options accept them.
+  if (meta.name === 'isNumber' && allowsNonFinite(meta.constraints)) return false;
   if (meta.type === ValidationTypes.CUSTOM_VALIDATION) return exact.has(meta.name ?? meta.type);
   if (isConditional(meta)) return isOptionalMeta(meta);
   return exact.has(meta.type);

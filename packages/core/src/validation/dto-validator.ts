@@ -3,7 +3,7 @@ import addFormats from 'ajv-formats';
 import { plainToInstance } from 'class-transformer';
 import { validate, validateSync, type ValidationError } from 'class-validator';
 import { convertStrings } from './convert-strings.js';
-import { nestsDeeperThan } from './depth.js';
+import { maxDepth, nestsDeeperThan, tooDeepError } from './depth.js';
 import { dtoClosure, dtoShape, standaloneSchema, type DtoShape, type JsonSchema } from './dto-schema.js';
 import { flattenValidationErrors, validationFailed, type FieldError } from './validation-error.js';
 
@@ -12,12 +12,11 @@ export type DtoSource = 'body' | 'query' | 'params' | 'headers';
 /** Turns request input into a validated DTO instance, or throws 422. */
 export type DtoValidator = (input: unknown) => object | Promise<object>;
 
-/** Deepest nesting accepted in a DTO's input. */
-export const maxDepth = 32;
-
 // One Ajv for every DTO: each schema is compiled once, at startup. Unknown properties are
-// removed (class-validator's whitelist); types are never coerced for bodies.
-const ajv = new Ajv({ removeAdditional: 'all', allErrors: false, strict: false, coerceTypes: false });
+// removed (class-validator's whitelist); types are never coerced for bodies. strictNumbers:
+// `number`/`integer` refuse NaN and Infinity (JSON's 1e400 parses to Infinity), as
+// class-validator's @IsNumber() and @IsInt() do; `strict: false` would otherwise allow them.
+const ajv = new Ajv({ removeAdditional: 'all', allErrors: false, strict: false, strictNumbers: true, coerceTypes: false });
 (addFormats as unknown as (a: Ajv) => void)(ajv);
 
 const classValidatorOptions = { whitelist: true, forbidUnknownValues: false };
@@ -108,7 +107,7 @@ function notAnObject(source: DtoSource): never {
 }
 
 function tooDeep(source: DtoSource): never {
-  throw validationFailed([{ path: '', messages: [`${source} is nested more than ${maxDepth} levels deep`] }]);
+  throw tooDeepError(source);
 }
 
 /**

@@ -11,6 +11,10 @@ function invalid(message: string): HttpError {
   return HttpError.unauthorized(message, undefined, { headers: { 'www-authenticate': 'Bearer error="invalid_token"' } });
 }
 
+function isFiniteOrAbsent(value: unknown): boolean {
+  return value === undefined || Number.isFinite(value);
+}
+
 /**
  * JWT authentication as a per-route onRequest hook: a valid `Authorization: Bearer` token sets
  * `req.user`; an invalid one answers 401; no token goes on with no user (guards decide).
@@ -20,11 +24,13 @@ export class JwtAuth implements Feature {
   readonly order = featureOrder.jwt;
   readonly #key: VerificationKey;
   readonly #options: JwtOptions;
+  readonly #requiredClaims: string[];
   readonly #cache: TokenCache;
 
   constructor(options: JwtOptions) {
     this.#key = verificationKey(options);
     this.#options = { ...options };
+    this.#requiredClaims = options.requireExp === false ? [] : ['exp'];
     this.#cache = new TokenCache(options.cacheSize ?? 1000, options.clockTolerance ?? 0);
   }
 
@@ -52,7 +58,10 @@ export class JwtAuth implements Feature {
   async #verify(token: string): Promise<JWTPayload> {
     const { algorithms, issuer, audience, clockTolerance } = this.#options;
     try {
-      const { payload } = await jwtVerify(token, this.#key as Uint8Array, { algorithms, issuer, audience, clockTolerance });
+      const requiredClaims = this.#requiredClaims;
+      const { payload } = await jwtVerify(token, this.#key as Uint8Array, { algorithms, issuer, audience, clockTolerance, requiredClaims });
+      // jose takes `"exp": 1e400` (JSON for Infinity) as a number: a token that never expires.
+      if (!isFiniteOrAbsent(payload.exp) || !isFiniteOrAbsent(payload.nbf)) throw new Error('non-finite time claim');
       this.#cache.set(token, payload);
       return payload;
     } catch (err) {

@@ -13,6 +13,12 @@ export interface JwtOptions {
   algorithms: string[];
   issuer?: string | string[];
   audience?: string | string[];
+  /**
+   * Refuse tokens without an `exp` claim (default true): such a token is valid forever if it
+   * leaks. Set `false` only for issuers that cannot set one; those tokens are still re-verified
+   * at least once a minute.
+   */
+  requireExp?: boolean;
   /** Seconds of leeway for `exp`/`nbf` (default 0, at most 300). */
   clockTolerance?: number;
   /** Also read the token from this query parameter (off by default: URLs end up in logs). */
@@ -50,7 +56,8 @@ export function verificationKey(options: JwtOptions): VerificationKey {
   if (usesHmac && algorithms.some((a) => asymmetric.includes(a))) {
     throw weak('algorithms', 'mixes HS* with asymmetric algorithms, which allows key confusion; use one family');
   }
-  const { cacheSize } = options;
+  const { cacheSize, requireExp } = options;
+  if (requireExp !== undefined && typeof requireExp !== 'boolean') throw weak('requireExp', 'must be true or false (default true)');
   if (cacheSize !== undefined && !(Number.isInteger(cacheSize) && cacheSize >= 0)) {
     throw weak('cacheSize', 'must be a whole number of tokens (0 disables the cache)');
   }

@@ -38,7 +38,8 @@ export class TokenCache {
     // Every request with this token gets this very object as req.user: frozen, so one handler
     // cannot change the claims (say, push a role) that later requests see.
     deepFreeze(payload);
-    // A token without exp never expires by itself: cache it for a minute at most.
+    // Only with `requireExp: false`: a token without exp never expires by itself, so it is
+    // verified again (issuer, key rotation via JWKS) at least once a minute.
     const until = payload.exp !== undefined ? payload.exp * 1000 + this.#toleranceMs : Date.now() + 60_000;
     const from = payload.nbf !== undefined ? payload.nbf * 1000 - this.#toleranceMs : 0;
     if (this.#entries.size >= this.#max) this.#entries.delete(this.#entries.keys().next().value!);
