@@ -60,6 +60,9 @@ export function toErrorBody(err: unknown): ErrorBody {
 
 /** fastify error handler: the JSON error shape, and a log line (with the request id) for 5xx. */
 export function handleError(err: unknown, request: FastifyRequest, reply: FastifyReply): ErrorBody {
+  // A request that failed after its early stages (a body that does not parse once the guards
+  // passed) never reaches its handler: its exchange ends here.
+  request.celloExchange?.abandon(err);
   const body = toErrorBody(err);
   // The query may carry tokens: shown only as the access log's includeQuery says, redacted.
   const url = (request.celloLoggableUrl ?? pathOnly)(request.url);
