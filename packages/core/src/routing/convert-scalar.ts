@@ -1,6 +1,5 @@
+import { parseBoolean, parseDecimal } from '../validation/scalar.js';
 import { validationFailed } from '../validation/validation-error.js';
-
-const decimal = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
 
 function invalid(where: string, name: string, expected: string): never {
   throw validationFailed([{ path: name, messages: [`${where} parameter ${name} must be ${expected}`] }]);
@@ -15,18 +14,16 @@ export function makeScalarConverter(type: unknown, where: string, name: string):
     return (value) => {
       if (value === undefined) return undefined;
       const s = Array.isArray(value) ? value[value.length - 1] : value;
-      if (typeof s !== 'string' || !decimal.test(s)) return invalid(where, name, 'a number');
-      const n = Number(s);
-      return Number.isFinite(n) ? n : invalid(where, name, 'a finite number');
+      const n = typeof s === 'string' ? parseDecimal(s) : undefined;
+      return n === undefined ? invalid(where, name, 'a number') : n;
     };
   }
   if (type === Boolean) {
     return (value) => {
       if (value === undefined) return undefined;
       const s = Array.isArray(value) ? value[value.length - 1] : value;
-      if (s === 'true' || s === '1') return true;
-      if (s === 'false' || s === '0') return false;
-      return invalid(where, name, 'true or false');
+      const b = typeof s === 'string' ? parseBoolean(s) : undefined;
+      return b === undefined ? invalid(where, name, 'true or false') : b;
     };
   }
   if (type === String) {

@@ -1,7 +1,6 @@
 import type { JsonSchema } from './dto-schema.js';
+import { parseBoolean, parseDecimal, parseInteger } from './scalar.js';
 
-const decimal = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
-const integer = /^-?\d+$/;
 
 // An enum of mixed types (a numeric TypeScript enum accepts its names and its numbers): the
 // string is the listed value it spells, a string one first.
@@ -15,19 +14,9 @@ function enumValue(value: string, values: readonly unknown[]): unknown {
 function convertOne(value: unknown, type: unknown, values?: readonly unknown[]): unknown {
   if (typeof value !== 'string') return value;
   if (type === undefined && values !== undefined) return enumValue(value, values);
-  if (type === 'number' && decimal.test(value)) {
-    const n = Number(value);
-    return Number.isFinite(n) ? n : value;
-  }
-  if (type === 'integer' && integer.test(value)) {
-    const n = Number(value); // 400 digits are Infinity
-    return Number.isFinite(n) ? n : value;
-  }
-  if (type === 'boolean') {
-    if (value === 'true' || value === '1') return true;
-    if (value === 'false' || value === '0') return false;
-  }
-  return value;
+  // A value that does not read as the type stays the string, and fails the schema check.
+  const converted = type === 'number' ? parseDecimal(value) : type === 'integer' ? parseInteger(value) : type === 'boolean' ? parseBoolean(value) : undefined;
+  return converted === undefined ? value : converted;
 }
 
 /**
