@@ -15,6 +15,7 @@ import { installBodyParsers } from './http/body-parsers.js';
 import { handleError } from './http/error-response.js';
 import { requestDecorations } from './http/fastify-augment.js';
 import { HttpError } from './http/http-error.js';
+import { checkTrustProxy } from './http/trust-proxy.js';
 import { httpMethods, type HttpMethod } from './http/methods.js';
 import { drainServers, openConnections, serverBindings } from './lifecycle/drain.js';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -61,7 +62,10 @@ export interface AppOptions {
   logger?: boolean | FastifyServerOptions['logger'] | FastifyBaseLogger;
   /** Largest accepted body, in bytes (default 1 MiB). */
   bodyLimit?: number;
-  /** Trust `X-Forwarded-*` headers: `true`, a hop count, or trusted addresses (as fastify). */
+  /**
+   * Trust `X-Forwarded-*` from these proxy addresses: `'loopback'`, `'uniquelocal'`, IPs/CIDRs
+   * (string or list), a function, or `true` (anyone). A hop count is refused (CELLO_ERR_APP_TRUST_PROXY).
+   */
   trustProxy?: FastifyServerOptions['trustProxy'];
   /** Seconds `close()` waits for in-flight requests and queued background tasks (default 10). */
   shutdownTimeout?: number;
@@ -136,7 +140,7 @@ export class App {
       ...options.fastify,
       ...loggerOptions(options.logger),
       bodyLimit: options.bodyLimit ?? 1024 * 1024,
-      trustProxy: options.trustProxy ?? false,
+      trustProxy: checkTrustProxy(options.trustProxy),
       // Access logs are enableLogging()'s job; fastify's own per-request lines stay off.
       logController: new LogController({ disableRequestLogging: true }),
       return503OnClosing: true,
