@@ -132,6 +132,8 @@ export class App {
   #table: RouteDefinition[] | undefined;
   #ready: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
+  // False once close() cut work at shutdownTimeout or a shutdown step failed (exit code 1 on a signal).
+  #cleanClose = true;
   #removeSignalHandlers: (() => void) | undefined;
 
   constructor(options: AppOptions = {}) {
@@ -384,7 +386,7 @@ export class App {
     if (this.#fastPath !== null) for (const server of serverBindings(this.fastify).slice(1)) this.#installFastPath(server);
     if (this.#options.handleSignals !== false && this.#removeSignalHandlers === undefined) {
       this.#removeSignalHandlers = handleSignals({
-        close: () => this.close(),
+        close: () => this.close().then(() => this.#cleanClose),
         describePending: () => `${openConnections(this.fastify)} open connection(s), ${this.#afterResponse.size} request(s) with cleanup or background tasks`,
         timeoutMs: this.#shutdownTimeoutMs(),
         log: this.log,
@@ -413,20 +415,18 @@ export class App {
     const deadline = Date.now() + this.#shutdownTimeoutMs();
     try {
       if (wasStarted) await this.#ready?.catch(() => undefined);
-      await drainServers(this.fastify, deadline);
-      await this.#waitForAfterResponse(deadline);
-      if (wasStarted) await this.#lifecycle.stop(this.log);
+      const cut = await drainServers(this.fastify, deadline);
+      const idle = await this.#afterResponse.whenIdle(deadline - Date.now());
+      if (cut > 0 || !idle) {
+        this.#cleanClose = false;
+        this.log.error({ code: 'CELLO_ERR_LIFECYCLE_SHUTDOWN_TIMEOUT' }, `shutdownTimeout reached: cut ${cut} open connection(s), ${this.#afterResponse.size} request(s) still running cleanup or background tasks`);
+      }
+      if (wasStarted && !(await this.#lifecycle.stop(this.log))) this.#cleanClose = false;
     } finally {
       this.#state = 'closed';
       // Removed only now: a second signal during the drain must still force the exit.
       this.#removeSignalHandlers?.();
       this.#removeSignalHandlers = undefined;
-    }
-  }
-
-  async #waitForAfterResponse(deadline: number): Promise<void> {
-    if (!(await this.#afterResponse.whenIdle(deadline - Date.now()))) {
-      this.log.error({ code: 'CELLO_ERR_LIFECYCLE_SHUTDOWN_TIMEOUT' }, `shutdownTimeout reached with ${this.#afterResponse.size} request(s) still running cleanup or background tasks`);
     }
   }
 

@@ -47,10 +47,48 @@ describe('signals (a real child process)', () => {
     fetch(`${url}/slow`).catch(() => undefined);
     await next(/^slow started$/);
     child.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 100));
+    await next(/shutting down gracefully/);
     child.kill('SIGTERM');
     expect(await exitCode(child)).toBe(1);
     const forced = lines.map((l) => { try { return JSON.parse(l); } catch { return {}; } }).find((l) => l.code === 'CELLO_ERR_LIFECYCLE_FORCED_EXIT');
     expect(forced.msg).toContain('Still running: 1 open connection(s)');
+  });
+
+  const logged = (lines: string[], code: string) =>
+    lines.map((l) => { try { return JSON.parse(l); } catch { return {}; } }).filter((l) => l.code === code);
+
+  test('a handler still running at shutdownTimeout: its connection is cut, exit 1', async () => {
+    const { child, lines, next } = start({ SLOW_MS: '60000', SHUTDOWN_TIMEOUT: '0.2', LOG: '1' });
+    const url = (await next(/^listening /)).split(' ')[1]!;
+    const cut = fetch(`${url}/slow`).then(() => 'answered', () => 'cut');
+    await next(/^slow started$/);
+    child.kill('SIGTERM');
+
+    expect(await exitCode(child)).toBe(1);
+    expect(await cut).toBe('cut');
+    expect(logged(lines, 'CELLO_ERR_LIFECYCLE_SHUTDOWN_TIMEOUT')).toHaveLength(1);
+    expect(lines).toContain('shutdown hook');
+  });
+
+  test('a background task still running at shutdownTimeout: exit 1', async () => {
+    const { child, lines, next } = start({ SHUTDOWN_TIMEOUT: '0.2', LOG: '1' });
+    const url = (await next(/^listening /)).split(' ')[1]!;
+    expect((await fetch(`${url}/stuck-task`)).status).toBe(200);
+    await next(/^stuck task started$/);
+    child.kill('SIGTERM');
+
+    expect(await exitCode(child)).toBe(1);
+    expect(logged(lines, 'CELLO_ERR_LIFECYCLE_SHUTDOWN_TIMEOUT')).toHaveLength(1);
+    expect(lines).toContain('shutdown hook');
+  });
+
+  test('a failing shutdown hook: the other steps still run, exit 1', async () => {
+    const { child, lines, next } = start({ FAIL_HOOK: '1', LOG: '1' });
+    await next(/^listening /);
+    child.kill('SIGTERM');
+
+    expect(await exitCode(child)).toBe(1);
+    expect(logged(lines, 'CELLO_ERR_LIFECYCLE_SHUTDOWN_FAILED')).toHaveLength(1);
+    expect(lines).toContain('shutdown hook');
   });
 });

@@ -53,19 +53,25 @@ export class Lifecycle {
     }
   }
 
-  /** Runs every shutdown step once; a failing step is logged and the rest still run. */
-  async stop(log: FastifyBaseLogger): Promise<void> {
+  /**
+   * Runs every shutdown step once; a failing step is logged and the rest still run. Resolves
+   * false when a step failed, so a signal-driven shutdown can exit non-zero.
+   */
+  async stop(log: FastifyBaseLogger): Promise<boolean> {
     const steps: Started[] = [
       ...this.#started.reverse(),
       ...[...this.#shutdown].reverse().map((stop) => ({ name: stop.name || 'shutdown hook', stop })),
     ];
     this.#started = [];
+    let ok = true;
     for (const step of steps) {
       try {
         await step.stop?.();
       } catch (err) {
+        ok = false;
         log.error({ err, code: 'CELLO_ERR_LIFECYCLE_SHUTDOWN_FAILED' }, `shutdown of ${step.name} failed`);
       }
     }
+    return ok;
   }
 }

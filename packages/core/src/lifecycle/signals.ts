@@ -1,11 +1,13 @@
 import type { FastifyBaseLogger } from 'fastify';
 
 /**
- * SIGINT/SIGTERM: close gracefully and exit 0; a second signal, or a close that outlives
- * `timeoutMs`, exits 1 with a line saying what was still running. Returns the remover.
+ * SIGINT/SIGTERM: close gracefully and exit 0, or 1 when `close()` reports an unclean
+ * shutdown (work cut at shutdownTimeout, a failed shutdown step); a second signal, or a close
+ * that outlives `timeoutMs`, exits 1 with a line saying what was still running. Returns the remover.
  */
 export function handleSignals(options: {
-  close: () => Promise<void>;
+  /** Resolves true when everything finished and every shutdown step succeeded. */
+  close: () => Promise<boolean>;
   describePending: () => string;
   timeoutMs: number;
   log: FastifyBaseLogger;
@@ -26,7 +28,7 @@ export function handleSignals(options: {
     const timer = setTimeout(() => forceExit(`shutdown took longer than ${timeoutMs} ms`), timeoutMs + 1000);
     timer.unref();
     close().then(
-      () => process.exit(0),
+      (clean) => process.exit(clean ? 0 : 1),
       (err) => {
         log.error({ err }, 'graceful shutdown failed');
         process.exit(1);
