@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { App } from '@cello/core';
 
 const fixture = join(__dirname, 'fixtures/sigterm-server.js');
 
@@ -90,5 +91,35 @@ describe('signals (a real child process)', () => {
     expect(await exitCode(child)).toBe(1);
     expect(logged(lines, 'CELLO_ERR_LIFECYCLE_SHUTDOWN_FAILED')).toHaveLength(1);
     expect(lines).toContain('shutdown hook');
+  });
+
+  test('one SIGTERM closes every listening app in the process before it exits', async () => {
+    const { child, lines, next } = start({ SECOND_APP: '1' });
+    await next(/^listening /);
+    child.kill('SIGTERM');
+
+    expect(await exitCode(child)).toBe(0);
+    expect(lines).toContain('shutdown hook');
+    expect(lines).toContain('second app shutdown hook');
+  });
+});
+
+describe('many apps in one process', () => {
+  test('eleven listening apps add one SIGINT and one SIGTERM listener, not eleven (no MaxListenersExceededWarning)', async () => {
+    const before = { int: process.listenerCount('SIGINT'), term: process.listenerCount('SIGTERM') };
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => { warnings.push(w); };
+    process.on('warning', onWarning);
+    const apps = Array.from({ length: 11 }, () => new App({ logger: false }));
+    try {
+      for (const app of apps) await app.listen({ port: 0, host: '127.0.0.1' });
+      expect(process.listenerCount('SIGINT') - before.int).toBe(1);
+      expect(process.listenerCount('SIGTERM') - before.term).toBe(1);
+    } finally {
+      await Promise.all(apps.map((app) => app.close()));
+      process.off('warning', onWarning);
+    }
+    expect(process.listenerCount('SIGTERM')).toBe(before.term);
+    expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
   });
 });
