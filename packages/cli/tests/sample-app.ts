@@ -35,6 +35,7 @@ export function createApp() {
   app.get('/pid', () => ({ pid: process.pid }));
   // Proves that cello routes runs no startup hook.
   app.onEvent('startup', () => { if (process.env.STARTUP_MARKER) writeFileSync(process.env.STARTUP_MARKER, 'started'); });
+  app.onEvent('startup', () => { if (process.env.FAIL_STARTUP) throw new Error('database unreachable'); });
   return app;
 }
 `;
@@ -42,7 +43,11 @@ export function createApp() {
 const mainSource = `
 const { createApp } = require('./app.js');
 const app = createApp();
-app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
+// As the template and apps/example do: a failed start is reported and sets the exit code.
+app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' }).catch((err) => {
+  console.error('failed to start:', err.message);
+  process.exitCode = 1;
+});
 `;
 
 /** A project folder with dist/app.js (exports createApp) and dist/main.js (listens on PORT). */

@@ -77,6 +77,26 @@ describe('cello start', () => {
     expect(await primary.exited).toBe(0);
   }, 60_000);
 
+  test('an app that fails to start exits 1, as without --workers', async () => {
+    const port = await freePort();
+    const single = startCli(['start'], { cwd: dir, env: { PORT: String(port), FAIL_STARTUP: '1' } });
+    running.push(single);
+    expect(await single.exited).toBe(1);
+    expect(single.output).toContain('failed to start: database unreachable');
+  }, 30_000);
+
+  test('--workers: a worker whose start fails exits; after a few retries with back-off the primary gives up with exit 1', async () => {
+    const port = await freePort();
+    const primary = startCli(['start', '--workers', '2'], { cwd: dir, env: { PORT: String(port), FAIL_STARTUP: '1' } });
+    running.push(primary);
+
+    expect(await primary.exited).toBe(1);
+    expect(primary.output).toContain('failed to start: database unreachable');
+    expect(primary.output).toMatch(/worker \d+ exited \(code 1\) before listening \(failed start 1 of 5\); starting another in \d+ ms/);
+    expect(primary.output).toMatch(/the app failed to start 5 times in a row; giving up/);
+    expect(await get(port, '/pid')).toBeNull();
+  }, 60_000);
+
   test('a missing entry says to build first', async () => {
     expectCliError(await runCli(['start'], { cwd: tempDir('start-none') }), /dist\/main\.js not found: build the project first/);
     expectCliError(await runCli(['start', '--workers', '2', '--entry', 'nope.js'], { cwd: dir }), /nope\.js not found/);

@@ -22,6 +22,7 @@ import { installBodyParsers } from './http/body-parsers.js';
 import { handleError } from './http/error-response.js';
 import { requestDecorations } from './http/fastify-augment.js';
 import { HttpError } from './http/http-error.js';
+import { checkTrustProxy } from './http/trust-proxy.js';
 import { httpMethods, type HttpMethod } from './http/methods.js';
 import { drainServers, openConnections, serverBindings } from './lifecycle/drain.js';
 import { Lifecycle, type LifecycleEvent, type LifecycleHook } from './lifecycle/hooks.js';
@@ -61,7 +62,10 @@ export interface AppOptions {
   logger?: boolean | FastifyServerOptions['logger'] | FastifyBaseLogger;
   /** Largest accepted body, in bytes (default 1 MiB). */
   bodyLimit?: number;
-  /** Trust `X-Forwarded-*` headers: `true`, a hop count, or trusted addresses (as fastify). */
+  /**
+   * Trust `X-Forwarded-*` from these proxy addresses: `'loopback'`, `'uniquelocal'`, IPs/CIDRs
+   * (string or list), a function, or `true` (anyone). A hop count is refused (CELLO_ERR_APP_TRUST_PROXY).
+   */
   trustProxy?: FastifyServerOptions['trustProxy'];
   /** Seconds `close()` waits for in-flight requests and queued background tasks (default 10). */
   shutdownTimeout?: number;
@@ -128,6 +132,8 @@ export class App<S extends object = Record<string, any>> {
   #table: RouteDefinition[] | undefined;
   #ready: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
+  // False once close() cut work at shutdownTimeout or a shutdown step failed (exit code 1 on a signal).
+  #cleanClose = true;
   #removeSignalHandlers: (() => void) | undefined;
 
   constructor(options: AppOptions = {}) {
@@ -136,7 +142,7 @@ export class App<S extends object = Record<string, any>> {
       ...options.fastify,
       ...loggerOptions(options.logger),
       bodyLimit: options.bodyLimit ?? 1024 * 1024,
-      trustProxy: options.trustProxy ?? false,
+      trustProxy: checkTrustProxy(options.trustProxy),
       // Access logs are enableLogging()'s job; fastify's own per-request lines stay off.
       logController: new LogController({ disableRequestLogging: true }),
       return503OnClosing: true,
@@ -384,7 +390,7 @@ export class App<S extends object = Record<string, any>> {
     if (this.#fastPath !== null) for (const server of serverBindings(this.fastify).slice(1)) this.#installFastPath(server);
     if (this.#options.handleSignals !== false && this.#removeSignalHandlers === undefined) {
       this.#removeSignalHandlers = handleSignals({
-        close: () => this.close(),
+        close: () => this.close().then(() => this.#cleanClose),
         describePending: () => `${openConnections(this.fastify)} open connection(s), ${this.#work.size} request(s) still running a handler, cleanup or background tasks`,
         timeoutMs: this.#shutdownTimeoutMs(),
         log: this.log,
@@ -414,21 +420,19 @@ export class App<S extends object = Record<string, any>> {
     const deadline = Date.now() + this.#shutdownTimeoutMs();
     try {
       if (wasStarted) await this.#ready?.catch(() => undefined);
-      await drainServers(this.fastify, deadline);
-      await this.#waitForWork(deadline);
-      if (wasStarted) await this.#lifecycle.stop(this.log);
+      const cut = await drainServers(this.fastify, deadline);
+      const idle = await this.#work.whenIdle(deadline - Date.now());
+      if (cut > 0 || !idle) {
+        this.#cleanClose = false;
+        this.log.error({ code: 'CELLO_ERR_LIFECYCLE_SHUTDOWN_TIMEOUT' }, `shutdownTimeout reached: cut ${cut} open connection(s), ${this.#work.size} request(s) still running a handler, cleanup or background tasks`);
+      }
+      if (wasStarted && !(await this.#lifecycle.stop(this.log))) this.#cleanClose = false;
       await this.#features.close(this.log);
     } finally {
       this.#state = 'closed';
       // Removed only now: a second signal during the drain must still force the exit.
       this.#removeSignalHandlers?.();
       this.#removeSignalHandlers = undefined;
-    }
-  }
-
-  async #waitForWork(deadline: number): Promise<void> {
-    if (!(await this.#work.whenIdle(deadline - Date.now()))) {
-      this.log.error({ code: 'CELLO_ERR_LIFECYCLE_SHUTDOWN_TIMEOUT' }, `shutdownTimeout reached with ${this.#work.size} request(s) still running a handler, cleanup or background tasks`);
     }
   }
 

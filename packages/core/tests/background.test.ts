@@ -1,4 +1,5 @@
 import http from 'node:http';
+import net from 'node:net';
 import { App, BackgroundTasks, Controller, Depends, Get, HttpError, Post, RequestContext, Response } from '@cello/core';
 import { gate, logSink, until } from './helpers/gate';
 
@@ -9,7 +10,8 @@ function makeApp(controllers: Function[], extra: Record<string, unknown> = {}): 
 describe('BackgroundTasks', () => {
   test('tasks run after the response, one after another, in the order added', async () => {
     const events: string[] = [];
-    const slow = async (name: string) => { await new Promise((r) => setTimeout(r, 10)); events.push(name); };
+    // Takes a turn of the event loop, so the next task would overtake it if tasks ran concurrently.
+    const slow = async (name: string) => { await new Promise((r) => setImmediate(r)); events.push(name); };
     const sync = (name: string) => { events.push(name); };
 
     @Controller('/orders')
@@ -97,26 +99,35 @@ describe('BackgroundTasks', () => {
   test('tasks still run when the client went away', async () => {
     const started = gate();
     const release = gate();
+    const taskRan = gate();
     const events: string[] = [];
     @Controller('/')
     class C {
       @Get('/slow') async slow(tasks: BackgroundTasks) {
-        tasks.add(() => events.push('task'));
+        tasks.add(() => { events.push('task'); taskRan.open(); });
         started.open();
         await release.promise;
+        events.push('handler done');
         return 'done';
       }
     }
     const app = makeApp([C]);
-    const url = new URL(await app.listen({ port: 0, host: '127.0.0.1' }));
-    const req = http.get({ host: url.hostname, port: url.port, path: '/slow' });
-    req.on('error', () => undefined);
-    await started.promise;
-    req.destroy();
-    await new Promise((r) => setTimeout(r, 20));
-    release.open();
-    await until(() => events.length === 1);
-    await app.close();
+    try {
+      const url = new URL(await app.listen({ port: 0, host: '127.0.0.1' }));
+      const serverSide = new Promise<net.Socket>((r) => app.fastify.server.once('connection', r));
+      const req = http.get({ host: url.hostname, port: url.port, path: '/slow' });
+      req.on('error', () => undefined);
+      await started.promise;
+      req.destroy();
+      const socket = await serverSide;
+      // The server has seen the client go before the handler finishes.
+      await new Promise((r) => (socket.destroyed ? r(null) : socket.once('close', r)));
+      release.open();
+      await taskRan.promise;
+      expect(events).toEqual(['handler done', 'task']);
+    } finally {
+      await app.close();
+    }
   });
 
   test('close() waits for queued tasks, so a graceful shutdown loses none', async () => {
@@ -126,16 +137,17 @@ describe('BackgroundTasks', () => {
     class C {
       @Get('/x') x(tasks: BackgroundTasks) {
         tasks.add(async () => { await hold.promise; events.push('first'); });
-        tasks.add(async () => { await new Promise((r) => setTimeout(r, 20)); events.push('second'); });
+        tasks.add(async () => { await new Promise((r) => setImmediate(r)); events.push('second'); });
         return 'ok';
       }
     }
     const app = makeApp([C]);
     app.onEvent('shutdown', () => { events.push('shutdown hook'); });
+    // Released only once the server is closed: from there, a close() that did not wait for
+    // tasks would run the shutdown hook before the tasks got their turns.
+    app.fastify.addHook('onClose', (_instance, done) => { hold.open(); done(); });
     await app.inject('/x');
-    const closing = app.close();
-    setTimeout(hold.open, 30);
-    await closing;
+    await app.close();
     expect(events).toEqual(['first', 'second', 'shutdown hook']);
   });
 

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import net from 'node:net';
 import {
   App, BackgroundTasks, Cache, CacheEntry, CacheStore, Controller, Get, Guards, HttpError, InvalidateCache,
   MemoryCacheStore, Post, RateLimitConfig, Request, RequestContext, Response,
@@ -107,11 +108,16 @@ describe('@Cache', () => {
   test('50 concurrent misses for one key call the handler once (single flight)', async () => {
     let calls = 0;
     const app = makeApp([]);
+    // The guard runs before the cache: once all 50 passed it, one loop turn lets each join the flight.
+    let arrived = 0;
+    const allArrived = gate();
+    const counter = { canActivate: () => { if (++arrived === 50) allArrived.open(); return true; } };
     app.get('/slow', async () => {
       calls++;
-      await new Promise((r) => setTimeout(r, 30));
+      await allArrived.promise;
+      await new Promise((r) => setImmediate(r));
       return { value: 42 };
-    }, { cache: { ttl: 60 } });
+    }, { cache: { ttl: 60 }, guards: [counter] });
     const responses = await Promise.all(Array.from({ length: 50 }, () => app.inject('/slow')));
     expect(calls).toBe(1);
     expect(responses.every((r) => r.statusCode === 200 && r.json().value === 42)).toBe(true);
@@ -121,12 +127,16 @@ describe('@Cache', () => {
   test('when the single-flight leader throws, every waiter gets the error and the next request recomputes', async () => {
     let calls = 0;
     const app = makeApp([]);
+    let arrived = 0;
+    const allArrived = gate();
+    const counter = { canActivate: () => { if (++arrived === 10) allArrived.open(); return true; } };
     app.get('/flaky', async () => {
       calls++;
-      await new Promise((r) => setTimeout(r, 20));
+      await allArrived.promise;
+      await new Promise((r) => setImmediate(r));
       if (calls === 1) throw HttpError.serviceUnavailable('upstream down');
       return { ok: true };
-    }, { cache: { ttl: 60 } });
+    }, { cache: { ttl: 60 }, guards: [counter] });
     const failed = await Promise.all(Array.from({ length: 10 }, () => app.inject('/flaky')));
     expect(failed.map((r) => r.statusCode)).toEqual(Array(10).fill(503));
     expect(calls).toBe(1);
@@ -140,14 +150,20 @@ describe('@Cache', () => {
     const release = gate();
     let calls = 0;
     const app = makeApp([]);
-    app.get('/report', async () => { calls++; started.open(); await release.promise; return { report: 'done' }; }, { cache: { ttl: 60 } });
+    let arrived = 0;
+    const bothArrived = gate();
+    const counter = { canActivate: () => { if (++arrived === 2) bothArrived.open(); return true; } };
+    app.get('/report', async () => { calls++; started.open(); await release.promise; return { report: 'done' }; }, { cache: { ttl: 60 }, guards: [counter] });
     const url = new URL(await app.listen({ port: 0, host: '127.0.0.1' }));
+    const leaderSocket = new Promise<net.Socket>((r) => app.fastify.server.once('connection', r));
     const leader = http.get({ host: url.hostname, port: url.port, path: '/report' });
     leader.on('error', () => undefined);
     await started.promise;
     const follower = fetch(`${url.origin}/report`);
+    await bothArrived.promise;
     leader.destroy();
-    await new Promise((r) => setTimeout(r, 20));
+    const socket = await leaderSocket;
+    await new Promise((r) => (socket.destroyed ? r(null) : socket.once('close', r)));
     release.open();
     const res = await follower;
     expect(await res.json()).toEqual({ report: 'done' });
@@ -270,10 +286,9 @@ describe('@Cache', () => {
     expect((await app.inject('/sync')).headers['content-type']).toBe('text/plain; charset=utf-8');
     await app.inject('/async');
     await app.inject('/async');
-    await until(() => events.includes('task'));
-    await new Promise((r) => setTimeout(r, 20));
-    expect(events).toEqual(['sync', 'task']);
+    // close() waits for every background task, so a second one would be in by now.
     await app.close();
+    expect(events).toEqual(['sync', 'task']);
   });
 
   test('the memory store is an LRU bounded by entries and by bytes', () => {

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import net from 'node:net';
 import {
   App, Controller, Depends, Get, HttpError, Injectable, Post, Request, RequestContext, Singleton,
 } from '@cello/core';
@@ -247,16 +248,22 @@ describe('Depends', () => {
       @Get('/slow') async slow(@Depends(conn) c: string) { handlerStarted.open(); await release.promise; events.push('handler done'); return { c }; }
     }
     const app = makeApp([C]);
-    const url = new URL(await app.listen({ port: 0, host: '127.0.0.1' }));
-    const req = http.get({ host: url.hostname, port: url.port, path: '/slow' });
-    req.on('error', () => undefined);
-    await handlerStarted.promise;
-    req.destroy();
-    await new Promise((r) => setTimeout(r, 20));
-    release.open();
-    await until(() => events.length === 2);
-    expect(events).toEqual(['handler done', 'closed']);
-    await app.close();
+    try {
+      const url = new URL(await app.listen({ port: 0, host: '127.0.0.1' }));
+      const serverSide = new Promise<net.Socket>((r) => app.fastify.server.once('connection', r));
+      const req = http.get({ host: url.hostname, port: url.port, path: '/slow' });
+      req.on('error', () => undefined);
+      await handlerStarted.promise;
+      req.destroy();
+      const socket = await serverSide;
+      // The server has seen the client go before the handler finishes.
+      await new Promise((r) => (socket.destroyed ? r(null) : socket.once('close', r)));
+      release.open();
+      await until(() => events.length === 2);
+      expect(events).toEqual(['handler done', 'closed']);
+    } finally {
+      await app.close();
+    }
   });
 
   test('a handler without dependencies creates no request container', async () => {

@@ -29,7 +29,7 @@ describe('the docs page (/docs)', () => {
     expect(res.headers['cache-control']).toBe('no-cache');
     html = res.body;
   });
-  afterAll(() => app.close());
+  afterAll(() => app?.close());
 
   test('is plain HTML with no inline script and no link off the server', () => {
     expect(html).toContain('<title>Shop &lt;API&gt; &amp; &quot;friends&quot;</title>');
@@ -109,17 +109,20 @@ describe('enableDocs({ path })', () => {
     }
     const app = new App({ controllers: [PingController], logger: false, handleSignals: false });
     app.enableDocs({ path: '/api-docs/' });
-    const page = await app.inject('/api-docs');
-    expect(page.statusCode).toBe(200);
-    for (const url of attributes(page.body, 'script', 'src')) {
-      expect(url.startsWith('/api-docs/assets/')).toBe(true);
-      expect((await app.inject(url)).statusCode).toBe(200);
+    try {
+      const page = await app.inject('/api-docs');
+      expect(page.statusCode).toBe(200);
+      for (const url of attributes(page.body, 'script', 'src')) {
+        expect(url.startsWith('/api-docs/assets/')).toBe(true);
+        expect((await app.inject(url)).statusCode).toBe(200);
+      }
+      expect((await app.inject('/docs')).statusCode).toBe(404);
+      const doc = JSON.parse((await app.inject('/openapi.json')).body);
+      expect(doc.info).toEqual({ title: 'API', version: '1.0.0' });
+      expect(Object.keys(doc.paths)).toEqual(['/ping']);
+    } finally {
+      await app.close();
     }
-    expect((await app.inject('/docs')).statusCode).toBe(404);
-    const doc = JSON.parse((await app.inject('/openapi.json')).body);
-    expect(doc.info).toEqual({ title: 'API', version: '1.0.0' });
-    expect(Object.keys(doc.paths)).toEqual(['/ping']);
-    await app.close();
   });
 });
 
@@ -134,12 +137,14 @@ describe('the docs page in Chromium', () => {
   browserTest('lists the operations, with the app\'s CSP on and nothing fetched off the server', async () => {
     const app = docsApp();
     app.enableSecurityHeaders();
-    const base = await app.listen({ port: 0, host: '127.0.0.1' });
-    const browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
-    });
+    let browser: Awaited<ReturnType<typeof chromium.launch>> | undefined;
+    // Everything opened here is closed on every path: a listening app left behind keeps jest from exiting.
     try {
+      const base = await app.listen({ port: 0, host: '127.0.0.1' });
+      browser = await chromium.launch({
+        executablePath: chromiumPath,
+        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+      });
       const page = await browser.newPage({ viewport: { width: 1280, height: 1400 } });
       const offServer: string[] = [];
       const problems: string[] = [];
@@ -174,7 +179,7 @@ describe('the docs page in Chromium', () => {
       expect(offServer).toEqual([]);
       expect(problems).toEqual([]);
     } finally {
-      await browser.close();
+      await browser?.close();
       await app.close();
     }
   }, 60000);

@@ -11,7 +11,7 @@ describe('lifecycle', () => {
   test('startup hooks run in order before the first request; shutdown hooks in reverse on close', async () => {
     const events: string[] = [];
     const app = makeApp([], { handleSignals: false });
-    app.onEvent('startup', async () => { await new Promise((r) => setTimeout(r, 5)); events.push('start 1'); app.state.pool = 'pool'; });
+    app.onEvent('startup', async () => { await new Promise((r) => setImmediate(r)); events.push('start 1'); app.state.pool = 'pool'; });
     app.onEvent('startup', () => { events.push('start 2'); });
     app.onEvent('shutdown', () => { events.push('stop 1'); });
     app.onEvent('shutdown', async () => { events.push('stop 2'); });
@@ -134,6 +134,7 @@ describe('lifecycle', () => {
     const app = makeApp([], { handleSignals: false });
     app.get('/slow', async () => { started.open(); await release.promise; return { done: true }; });
     app.get('/fast', () => ({ fast: true }));
+    const closeStarted = new Promise((r) => app.fastify.addHook('preClose', (done) => { r(null); done(); }));
     const url = new URL(await app.listen({ port: 0, host: '127.0.0.1' }));
     const socket = net.connect(Number(url.port), '127.0.0.1');
     let received = '';
@@ -142,9 +143,10 @@ describe('lifecycle', () => {
     socket.write('GET /slow HTTP/1.1\r\nHost: x\r\n\r\n');
     await started.promise;
     const closing = app.close();
-    await new Promise((r) => setTimeout(r, 20));
+    await closeStarted; // fastify is closing from here on: new requests get 503
+    const fastArrived = new Promise((r) => app.fastify.server.once('request', r));
     socket.write('GET /fast HTTP/1.1\r\nHost: x\r\n\r\n');
-    await new Promise((r) => setTimeout(r, 20));
+    await fastArrived;
     release.open();
     await closing;
     await new Promise((r) => (socket.destroyed ? r(null) : socket.once('close', r)));
@@ -168,8 +170,18 @@ describe('lifecycle', () => {
     const started = gate();
     const events: string[] = [];
     const app = makeApp([], { handleSignals: false });
-    app.get('/slow', async () => { started.open(); await new Promise((r) => setTimeout(r, 100)); events.push('request done'); return 'ok'; });
+    const release = gate();
+    app.get('/slow', async () => {
+      started.open();
+      await release.promise;
+      // A loop turn: a close() that did not wait for this listener would run the hook meanwhile.
+      await new Promise((r) => setImmediate(r));
+      events.push('request done');
+      return 'ok';
+    });
     app.onEvent('shutdown', () => { events.push('shutdown hook'); });
+    // Released once the first listener is closed, i.e. while close() must wait for the second one.
+    app.fastify.addHook('onClose', (_instance, done) => { release.open(); done(); });
     // Make 'localhost' resolve to both stacks, as on most machines, so fastify opens a second listener.
     const realLookup = dns.lookup;
     const lookup = jest.spyOn(dns, 'lookup').mockImplementation(((host: string, opts: any, cb: Function) => {

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { App } from '@cello/core';
 
 const fixture = join(__dirname, 'fixtures/sigterm-server.js');
 
@@ -47,10 +48,78 @@ describe('signals (a real child process)', () => {
     fetch(`${url}/slow`).catch(() => undefined);
     await next(/^slow started$/);
     child.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 100));
+    await next(/shutting down gracefully/);
     child.kill('SIGTERM');
     expect(await exitCode(child)).toBe(1);
     const forced = lines.map((l) => { try { return JSON.parse(l); } catch { return {}; } }).find((l) => l.code === 'CELLO_ERR_LIFECYCLE_FORCED_EXIT');
     expect(forced.msg).toContain('Still running: 1 open connection(s)');
+  });
+
+  const logged = (lines: string[], code: string) =>
+    lines.map((l) => { try { return JSON.parse(l); } catch { return {}; } }).filter((l) => l.code === code);
+
+  test('a handler still running at shutdownTimeout: its connection is cut, exit 1', async () => {
+    const { child, lines, next } = start({ SLOW_MS: '60000', SHUTDOWN_TIMEOUT: '0.2', LOG: '1' });
+    const url = (await next(/^listening /)).split(' ')[1]!;
+    const cut = fetch(`${url}/slow`).then(() => 'answered', () => 'cut');
+    await next(/^slow started$/);
+    child.kill('SIGTERM');
+
+    expect(await exitCode(child)).toBe(1);
+    expect(await cut).toBe('cut');
+    expect(logged(lines, 'CELLO_ERR_LIFECYCLE_SHUTDOWN_TIMEOUT')).toHaveLength(1);
+    expect(lines).toContain('shutdown hook');
+  });
+
+  test('a background task still running at shutdownTimeout: exit 1', async () => {
+    const { child, lines, next } = start({ SHUTDOWN_TIMEOUT: '0.2', LOG: '1' });
+    const url = (await next(/^listening /)).split(' ')[1]!;
+    expect((await fetch(`${url}/stuck-task`)).status).toBe(200);
+    await next(/^stuck task started$/);
+    child.kill('SIGTERM');
+
+    expect(await exitCode(child)).toBe(1);
+    expect(logged(lines, 'CELLO_ERR_LIFECYCLE_SHUTDOWN_TIMEOUT')).toHaveLength(1);
+    expect(lines).toContain('shutdown hook');
+  });
+
+  test('a failing shutdown hook: the other steps still run, exit 1', async () => {
+    const { child, lines, next } = start({ FAIL_HOOK: '1', LOG: '1' });
+    await next(/^listening /);
+    child.kill('SIGTERM');
+
+    expect(await exitCode(child)).toBe(1);
+    expect(logged(lines, 'CELLO_ERR_LIFECYCLE_SHUTDOWN_FAILED')).toHaveLength(1);
+    expect(lines).toContain('shutdown hook');
+  });
+
+  test('one SIGTERM closes every listening app in the process before it exits', async () => {
+    const { child, lines, next } = start({ SECOND_APP: '1' });
+    await next(/^listening /);
+    child.kill('SIGTERM');
+
+    expect(await exitCode(child)).toBe(0);
+    expect(lines).toContain('shutdown hook');
+    expect(lines).toContain('second app shutdown hook');
+  });
+});
+
+describe('many apps in one process', () => {
+  test('eleven listening apps add one SIGINT and one SIGTERM listener, not eleven (no MaxListenersExceededWarning)', async () => {
+    const before = { int: process.listenerCount('SIGINT'), term: process.listenerCount('SIGTERM') };
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => { warnings.push(w); };
+    process.on('warning', onWarning);
+    const apps = Array.from({ length: 11 }, () => new App({ logger: false }));
+    try {
+      for (const app of apps) await app.listen({ port: 0, host: '127.0.0.1' });
+      expect(process.listenerCount('SIGINT') - before.int).toBe(1);
+      expect(process.listenerCount('SIGTERM') - before.term).toBe(1);
+    } finally {
+      await Promise.all(apps.map((app) => app.close()));
+      process.off('warning', onWarning);
+    }
+    expect(process.listenerCount('SIGTERM')).toBe(before.term);
+    expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
   });
 });

@@ -18,8 +18,9 @@ export function startCommand(): Command {
     .option('--workers <n>', "worker processes: a number, or 'auto' for one per CPU (os.availableParallelism())")
     .addHelpText('after', `
 Without --workers the app runs in this process. With --workers, node:cluster runs that many
-copies sharing the port; a worker that dies is replaced; SIGTERM or SIGINT shuts every worker
-down gracefully and cello exits once they have all exited.
+copies sharing the port; a worker that dies is replaced; a worker that fails to start is
+retried with back-off, and after 5 failed starts in a row cello exits 1; SIGTERM or SIGINT
+shuts every worker down gracefully and cello exits once they have all exited.
 
 Example:
   npm run build && PORT=8080 cello start --workers auto`)

@@ -93,6 +93,10 @@ export const codes = {
     status: 500,
     message: 'A middleware called next() more than once. Call it once and return (or replace) its result.',
   },
+  CELLO_ERR_APP_TRUST_PROXY: {
+    status: 500,
+    message: 'new App({ trustProxy: %s }): a hop count cannot tell your proxy from a client that connects directly, so fastify ignores it and every client would get the proxy\'s address. Name the proxy\'s addresses instead: \'loopback\' (a proxy on the same host), \'uniquelocal\' (a private network), or IPs/CIDRs such as [\'10.0.0.0/8\'].',
+  },
   CELLO_ERR_APP_CLOSED: {
     message: 'The app is closed. Create a new App to serve again.',
   },

@@ -22,13 +22,15 @@ function connectionCount(server: Server): Promise<number> {
 /**
  * Stops accepting and waits until every listener has no connection left. Idle keep-alive
  * sockets are closed as soon as they go idle (instead of lingering until their timeout,
- * fastify#7044), so close() never waits on a client that is not sending anything.
+ * fastify#7044), so close() never waits on a client that is not sending anything. At the
+ * deadline the remaining connections are cut; resolves to how many were.
  */
-export async function drainServers(fastify: FastifyInstance, deadline: number): Promise<void> {
+export async function drainServers(fastify: FastifyInstance, deadline: number): Promise<number> {
   const servers = serverBindings(fastify);
   const closing = fastify.close();
+  let open = 0;
   for (;;) {
-    let open = 0;
+    open = 0;
     for (const server of servers) {
       server.closeIdleConnections?.();
       open += await connectionCount(server);
@@ -36,6 +38,7 @@ export async function drainServers(fastify: FastifyInstance, deadline: number): 
     if (open === 0 || Date.now() >= deadline) break;
     await new Promise((r) => setTimeout(r, 10));
   }
-  if (Date.now() >= deadline) for (const server of servers) server.closeAllConnections?.();
+  if (open > 0) for (const server of servers) server.closeAllConnections?.();
   await closing;
+  return open;
 }

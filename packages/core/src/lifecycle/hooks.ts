@@ -41,6 +41,7 @@ export class Lifecycle {
   #started: Started[] = [];
   #phase: Phase = 'idle';
   #log: FastifyBaseLogger | undefined;
+  #stoppedCleanly = true;
 
   on(event: LifecycleEvent, hook: LifecycleHook): void {
     if (event !== 'startup' && event !== 'shutdown') throw celloError('CELLO_ERR_LIFECYCLE_HOOK_INVALID', [`Unknown lifecycle event "${String(event)}"; use 'startup' or 'shutdown'`]);
@@ -87,9 +88,13 @@ export class Lifecycle {
     }
   }
 
-  /** Runs every shutdown step, once in the app's life; a failing step is logged and the rest still run. */
-  async stop(log: FastifyBaseLogger): Promise<void> {
-    if (this.#phase === 'stopped') return;
+  /**
+   * Runs every shutdown step, once in the app's life; a failing step is logged and the rest
+   * still run. Resolves false when a step failed (this time or the first time), so a
+   * signal-driven shutdown can exit non-zero.
+   */
+  async stop(log: FastifyBaseLogger): Promise<boolean> {
+    if (this.#phase === 'stopped') return this.#stoppedCleanly;
     this.#phase = 'stopped';
     const steps: Started[] = [
       ...this.#started.reverse(),
@@ -100,8 +105,10 @@ export class Lifecycle {
       try {
         await step.stop?.();
       } catch (err) {
+        this.#stoppedCleanly = false;
         log.error({ err, code: 'CELLO_ERR_LIFECYCLE_SHUTDOWN_FAILED' }, `shutdown of ${step.name} failed`);
       }
     }
+    return this.#stoppedCleanly;
   }
 }
