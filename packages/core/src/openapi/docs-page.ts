@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Request } from '../http/request.js';
 import { Response } from '../http/response.js';
+import { matchesIfNoneMatch } from '../cache/etag.js';
 
 /** One route of the docs page: a path and its handler. */
 export interface DocsPageRoute {
@@ -63,19 +64,9 @@ function asset(body: Buffer, type: string): Asset {
   return { body, type, etag: `W/"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
 }
 
-function isFresh(req: Request, etag: string): boolean {
-  const header = req.header('if-none-match');
-  if (header === undefined) return false;
-  const opaque = etag.slice(2);
-  return header.split(',').some((tag) => {
-    const t = tag.trim();
-    return t === '*' || t === etag || t === opaque;
-  });
-}
-
 function serve(req: Request, file: Asset, cacheControl: string): Response {
   const headers = { 'cache-control': cacheControl, etag: file.etag };
-  if (isFresh(req, file.etag)) return new Response(undefined, { status: 304, headers });
+  if (matchesIfNoneMatch(req.header('if-none-match'), file.etag)) return new Response(undefined, { status: 304, headers });
   return new Response(file.body, { headers: { ...headers, 'content-type': file.type } });
 }
 
