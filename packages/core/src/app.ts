@@ -21,6 +21,7 @@ import { FeatureRegistry } from './features/registry.js';
 import { installBodyParsers } from './http/body-parsers.js';
 import { handleError } from './http/error-response.js';
 import { requestDecorations } from './http/fastify-augment.js';
+import { routerErrors } from './http/router-errors.js';
 import { HttpError } from './http/http-error.js';
 import { checkTrustProxy } from './http/trust-proxy.js';
 import { httpMethods, type HttpMethod } from './http/methods.js';
@@ -151,6 +152,8 @@ export class App<S extends object = Record<string, any>> {
         return ids ? ids.idFor(raw) : `req-${(this.#requestCounter++).toString(36)}`;
       },
       routerOptions: { ignoreTrailingSlash: true, ...options.fastify?.routerOptions },
+      frameworkErrors: options.fastify?.frameworkErrors
+        ?? routerErrors(this.#features, options.fastify?.routerOptions?.maxParamLength ?? options.fastify?.maxParamLength ?? 100),
     } as FastifyServerOptions) as unknown as FastifyInstance;
     this.container = (options.container ?? rootContainer).createChildContainer();
     registerSingletons(this.container, (instance) => this.#lifecycle.adopt(instance));
