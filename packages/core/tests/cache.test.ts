@@ -50,6 +50,42 @@ describe('@Cache', () => {
     await app.close();
   });
 
+  test('vary headers are sent as Vary on misses, hits and 304s, merged with the Vary already there', async () => {
+    const app = makeApp([]);
+    app.enableCompression();
+    app.get('/greet', (req: Request) => ({ hello: req.header('accept-language') === 'fr' ? 'bonjour' : 'hello' }), { cache: { ttl: 60, vary: ['Accept-Language'] } });
+    const varyOf = (res: { headers: Record<string, unknown> }) => String(res.headers.vary).toLowerCase().split(/,\s*/).sort();
+    const miss = await app.inject({ url: '/greet', headers: { 'accept-language': 'fr' } });
+    expect(miss.json()).toEqual({ hello: 'bonjour' });
+    expect(varyOf(miss)).toEqual(['accept-encoding', 'accept-language']);
+    const hit = await app.inject({ url: '/greet', headers: { 'accept-language': 'fr' } });
+    expect(hit.headers.age).toBe('0');
+    expect(varyOf(hit)).toEqual(['accept-encoding', 'accept-language']);
+    const notModified = await app.inject({ url: '/greet', headers: { 'accept-language': 'fr', 'if-none-match': miss.headers.etag as string } });
+    expect(notModified.statusCode).toBe(304);
+    expect(varyOf(notModified)).toEqual(['accept-encoding', 'accept-language']);
+    await app.close();
+  });
+
+  test('over a real socket, hits and 304s answered before fastify carry Vary too', async () => {
+    let calls = 0;
+    const app = makeApp([]);
+    app.get('/greet', (req: Request) => ({ hello: req.header('accept-language') === 'fr' ? 'bonjour' : 'hello', calls: ++calls }), { cache: { ttl: 60, vary: ['Accept-Language'] } });
+    const url = await app.listen({ port: 0, host: '127.0.0.1' });
+    const fr = { 'accept-language': 'fr' };
+    const miss = await fetch(`${url}/greet`, { headers: fr });
+    expect(await miss.json()).toEqual({ hello: 'bonjour', calls: 1 });
+    expect(miss.headers.get('vary')).toBe('accept-language');
+    const hit = await fetch(`${url}/greet`, { headers: fr });
+    expect(await hit.json()).toEqual({ hello: 'bonjour', calls: 1 });
+    expect(hit.headers.get('vary')).toBe('accept-language');
+    const notModified = await fetch(`${url}/greet`, { headers: { ...fr, 'if-none-match': miss.headers.get('etag')! } });
+    expect(notModified.status).toBe(304);
+    expect(notModified.headers.get('vary')).toBe('accept-language');
+    expect(calls).toBe(1);
+    await app.close();
+  });
+
   test('entries expire after ttl seconds', async () => {
     jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
     jest.setSystemTime(new Date('2026-01-01T00:00:00Z'));

@@ -8,6 +8,7 @@ import { cacheKey, hasCredentials } from './cache-key.js';
 import type { CacheEntry } from './cache-store.js';
 import { matchesIfNoneMatch, strongEtag } from './etag.js';
 import type { ResponseCache } from './response-cache.js';
+import { appendVary } from '../middleware/vary.js';
 
 export type Compute = (ctx: RequestContext, request: FastifyRequest) => unknown;
 
@@ -65,6 +66,7 @@ export class CacheStage {
   readonly #route: string;
   readonly #publicControl: string;
   readonly #privateControl: string;
+  readonly #vary: readonly string[];
 
   constructor(options: { route: string; policy: CachePolicy; cache: ResponseCache; result: ResultPolicy; json?: (v: unknown) => string }) {
     this.#route = options.route;
@@ -74,10 +76,14 @@ export class CacheStage {
     this.#json = options.json ?? JSON.stringify;
     this.#publicControl = `public, max-age=${Math.floor(options.policy.ttl)}`;
     this.#privateControl = `private, max-age=${Math.floor(options.policy.ttl)}`;
+    this.#vary = options.policy.vary;
   }
 
   async serve(ctx: RequestContext, request: FastifyRequest, reply: FastifyReply, compute: Compute): Promise<unknown> {
     const policy = this.#policy;
+    // The answer depends on these headers whether it comes from the cache or not: without Vary a
+    // shared cache (CDN, proxy) would serve one client's variant to everyone.
+    for (const name of this.#vary) reply.header('vary', appendVary(reply.getHeader('vary'), name));
     const credentials = hasCredentials(request.headers);
     if (credentials && policy.credentials === 'bypass') return toPayload(reply, await compute(ctx, request), this.#result);
     const control = credentials ? this.#privateControl : this.#publicControl;
