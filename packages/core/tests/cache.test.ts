@@ -50,6 +50,20 @@ describe('@Cache', () => {
     await app.close();
   });
 
+  test('a repeated query key keeps the order of its values in the key; distinct keys are sorted', async () => {
+    let calls = 0;
+    const app = makeApp([]);
+    app.get('/tags', (req: Request) => ({ query: req.query, calls: ++calls }), { cache: { ttl: 60 } });
+    expect((await app.inject('/tags?a=1&a=2')).json()).toEqual({ query: { a: ['1', '2'] }, calls: 1 });
+    expect((await app.inject('/tags?a=2&a=1')).json()).toEqual({ query: { a: ['2', '1'] }, calls: 2 });
+    expect((await app.inject('/tags?a=1&a=2')).json().calls).toBe(1);
+    await app.inject('/tags?b=1&a=2');
+    expect((await app.inject('/tags?a=2&b=1')).json().calls).toBe(3); // same key: different keys sorted
+    expect((await app.inject('/tags?b=1&a=2&a=3')).json().calls).toBe(4);
+    expect((await app.inject('/tags?a=2&b=1&a=3')).json().calls).toBe(4); // a's values still 2 then 3
+    await app.close();
+  });
+
   test('vary headers are sent as Vary on misses, hits and 304s, merged with the Vary already there', async () => {
     const app = makeApp([]);
     app.enableCompression();
