@@ -142,6 +142,72 @@ describe('@Cache', () => {
     await app.close();
   });
 
+  // Wraps a memory store behind promises, as a store on the network (Redis) answers.
+  function asyncStoreOver(backing: MemoryCacheStore): CacheStore {
+    return {
+      get: async (key) => backing.get(key),
+      set: async (key, e) => backing.set(key, e),
+      delete: async (key) => backing.delete(key),
+      invalidateTags: async (tags) => backing.invalidateTags(tags),
+      clear: async () => backing.clear(),
+      tagVersions: async (tags) => backing.tagVersions(tags),
+    };
+  }
+
+  describe.each([
+    ['the memory store', () => undefined],
+    ['an asynchronous store', () => asyncStoreOver(new MemoryCacheStore())],
+  ])('an invalidation while a GET computes (%s)', (_name, makeStore) => {
+    function itemsApp(hold: Promise<void>, started: () => void) {
+      const state = { version: 1, calls: 0 };
+      @Controller('/items')
+      class Items {
+        @Get('/') @Cache({ ttl: 60, tags: ['items'] })
+        async list() {
+          const seen = state.version; // read before the invalidation...
+          if (++state.calls === 1) { started(); await hold; } // ...returned after it
+          return { version: seen };
+        }
+
+        @Post('/') @InvalidateCache({ tags: ['items'] })
+        bump() { state.version++; return { version: state.version }; }
+      }
+      const app = makeApp([Items]);
+      const store = makeStore();
+      if (store !== undefined) app.enableCache({ store });
+      return { app, state };
+    }
+
+    test('the GET that started before it does not store its old result', async () => {
+      const started = gate();
+      const release = gate();
+      const { app, state } = itemsApp(release.promise, started.open);
+      const before = app.inject('/items');
+      await started.promise;
+      expect((await app.inject({ method: 'POST', url: '/items' })).json()).toEqual({ version: 2 });
+      release.open();
+      expect((await before).json()).toEqual({ version: 1 }); // its own answer is what it computed
+      expect((await app.inject('/items')).json()).toEqual({ version: 2 });
+      expect(state.calls).toBe(2);
+      await app.close();
+    });
+
+    test('a GET that starts after it never gets the old result', async () => {
+      const started = gate();
+      const release = gate();
+      const { app } = itemsApp(release.promise, started.open);
+      const before = app.inject('/items');
+      await started.promise;
+      await app.inject({ method: 'POST', url: '/items' });
+      const after = app.inject('/items'); // may join the GET still computing
+      release.open();
+      await before;
+      expect((await after).json()).toEqual({ version: 2 });
+      expect((await app.inject('/items')).json()).toEqual({ version: 2 });
+      await app.close();
+    });
+  });
+
   test('app.cache.invalidate({ tags }) and app.cache.clear()', async () => {
     let calls = 0;
     const app = makeApp([]);
@@ -347,6 +413,27 @@ describe('@Cache', () => {
     expect(byBytes.get('huge')).toBeUndefined();
     byBytes.invalidateTags(['t']);
     expect(byBytes.size).toBe(0);
+  });
+
+  test('the memory store moves tag generations on invalidateTags and clear, and refuses an entry computed under old ones', () => {
+    const store = new MemoryCacheStore();
+    const entry = (tagVersions: readonly number[]): CacheEntry => ({
+      status: 200, headers: {}, body: Buffer.from('x'), etag: '"e"', storedAt: Date.now(), expiresAt: Date.now() + 60_000, tags: ['a', 'b'], tagVersions,
+    });
+    const v1 = store.tagVersions(['a', 'b']);
+    store.invalidateTags(['b']);
+    const v2 = store.tagVersions(['a', 'b']);
+    expect(v2[0]).toBe(v1[0]);
+    expect(v2[1]).not.toBe(v1[1]);
+    store.set('old', entry(v1));
+    expect(store.get('old')).toBeUndefined();
+    store.set('new', entry(v2));
+    expect(store.get('new')).toBeDefined();
+    store.clear();
+    const v3 = store.tagVersions(['a', 'b']);
+    expect([v3[0] === v2[0], v3[1] === v2[1]]).toEqual([false, false]);
+    store.set('new', entry(v2));
+    expect(store.size).toBe(0);
   });
 
   test('enableCache({ store }) works with an asynchronous store (as the Redis one is)', async () => {

@@ -107,9 +107,16 @@ export class CacheStage {
     flight.catch(() => undefined); // waiters handle it; with none, it must not be an unhandled rejection
     inflight.set(key, flight);
     try {
+      // Read before computing: an invalidation of one of the tags from here on means the value
+      // may predate the change it announced, so it must not be stored (nor handed to waiters,
+      // some of which may have arrived after the invalidation).
+      let before = policy.tags.length > 0 ? store.tagVersions?.(policy.tags) : undefined;
+      if (before instanceof Promise) before = await before;
       const value = await compute(ctx, request);
       const serialized = reply.hasHeader('set-cookie') ? null : serialize(value, this.#result, this.#json);
-      if (serialized === null || !policy.statuses.includes(serialized.status)) {
+      let unchanged = before === undefined || this.#unchanged(before);
+      if (unchanged instanceof Promise) unchanged = await unchanged;
+      if (serialized === null || !policy.statuses.includes(serialized.status) || !unchanged) {
         settle(null);
         return toPayload(reply, value, this.#result);
       }
@@ -120,6 +127,7 @@ export class CacheStage {
         storedAt: now,
         expiresAt: now + policy.ttl * 1000,
         tags: policy.tags,
+        tagVersions: before,
       };
       await store.set(key, stored);
       settle(stored);
@@ -131,4 +139,15 @@ export class CacheStage {
       inflight.delete(key);
     }
   }
+
+  // Whether no tag moved on since `before` (the store re-checks in `set`; this spares the waiters).
+  #unchanged(before: readonly number[]): boolean | Promise<boolean> {
+    const now = this.#cache.store.tagVersions!(this.#policy.tags);
+    return now instanceof Promise ? now.then((v) => sameVersions(before, v)) : sameVersions(before, now);
+  }
+}
+
+function sameVersions(a: readonly number[], b: readonly number[]): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
