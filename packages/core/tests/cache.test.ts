@@ -51,6 +51,56 @@ describe('@Cache', () => {
     await app.close();
   });
 
+  test('a repeated query key keeps the order of its values in the key; distinct keys are sorted', async () => {
+    let calls = 0;
+    const app = makeApp([]);
+    app.get('/tags', (req: Request) => ({ query: req.query, calls: ++calls }), { cache: { ttl: 60 } });
+    expect((await app.inject('/tags?a=1&a=2')).json()).toEqual({ query: { a: ['1', '2'] }, calls: 1 });
+    expect((await app.inject('/tags?a=2&a=1')).json()).toEqual({ query: { a: ['2', '1'] }, calls: 2 });
+    expect((await app.inject('/tags?a=1&a=2')).json().calls).toBe(1);
+    await app.inject('/tags?b=1&a=2');
+    expect((await app.inject('/tags?a=2&b=1')).json().calls).toBe(3); // same key: different keys sorted
+    expect((await app.inject('/tags?b=1&a=2&a=3')).json().calls).toBe(4);
+    expect((await app.inject('/tags?a=2&b=1&a=3')).json().calls).toBe(4); // a's values still 2 then 3
+    await app.close();
+  });
+
+  test('vary headers are sent as Vary on misses, hits and 304s, merged with the Vary already there', async () => {
+    const app = makeApp([]);
+    app.enableCompression();
+    app.get('/greet', (req: Request) => ({ hello: req.header('accept-language') === 'fr' ? 'bonjour' : 'hello' }), { cache: { ttl: 60, vary: ['Accept-Language'] } });
+    const varyOf = (res: { headers: Record<string, unknown> }) => String(res.headers.vary).toLowerCase().split(/,\s*/).sort();
+    const miss = await app.inject({ url: '/greet', headers: { 'accept-language': 'fr' } });
+    expect(miss.json()).toEqual({ hello: 'bonjour' });
+    expect(varyOf(miss)).toEqual(['accept-encoding', 'accept-language']);
+    const hit = await app.inject({ url: '/greet', headers: { 'accept-language': 'fr' } });
+    expect(hit.headers.age).toBe('0');
+    expect(varyOf(hit)).toEqual(['accept-encoding', 'accept-language']);
+    const notModified = await app.inject({ url: '/greet', headers: { 'accept-language': 'fr', 'if-none-match': miss.headers.etag as string } });
+    expect(notModified.statusCode).toBe(304);
+    expect(varyOf(notModified)).toEqual(['accept-encoding', 'accept-language']);
+    await app.close();
+  });
+
+  test('over a real socket, hits and 304s answered before fastify carry Vary too', async () => {
+    let calls = 0;
+    const app = makeApp([]);
+    app.get('/greet', (req: Request) => ({ hello: req.header('accept-language') === 'fr' ? 'bonjour' : 'hello', calls: ++calls }), { cache: { ttl: 60, vary: ['Accept-Language'] } });
+    const url = await app.listen({ port: 0, host: '127.0.0.1' });
+    const fr = { 'accept-language': 'fr' };
+    const miss = await fetch(`${url}/greet`, { headers: fr });
+    expect(await miss.json()).toEqual({ hello: 'bonjour', calls: 1 });
+    expect(miss.headers.get('vary')).toBe('accept-language');
+    const hit = await fetch(`${url}/greet`, { headers: fr });
+    expect(await hit.json()).toEqual({ hello: 'bonjour', calls: 1 });
+    expect(hit.headers.get('vary')).toBe('accept-language');
+    const notModified = await fetch(`${url}/greet`, { headers: { ...fr, 'if-none-match': miss.headers.get('etag')! } });
+    expect(notModified.status).toBe(304);
+    expect(notModified.headers.get('vary')).toBe('accept-language');
+    expect(calls).toBe(1);
+    await app.close();
+  });
+
   test('entries expire after ttl seconds', async () => {
     jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
     jest.setSystemTime(new Date('2026-01-01T00:00:00Z'));
@@ -91,6 +141,72 @@ describe('@Cache', () => {
     expect((await app.inject('/items')).json()).toEqual({ items: ['pen', 'cup', 'ink'] });
     expect((await app.inject('/items/other')).json()).toEqual({ n: 1 }); // other tag untouched
     await app.close();
+  });
+
+  // Wraps a memory store behind promises, as a store on the network (Redis) answers.
+  function asyncStoreOver(backing: MemoryCacheStore): CacheStore {
+    return {
+      get: async (key) => backing.get(key),
+      set: async (key, e) => backing.set(key, e),
+      delete: async (key) => backing.delete(key),
+      invalidateTags: async (tags) => backing.invalidateTags(tags),
+      clear: async () => backing.clear(),
+      tagVersions: async (tags) => backing.tagVersions(tags),
+    };
+  }
+
+  describe.each([
+    ['the memory store', () => undefined],
+    ['an asynchronous store', () => asyncStoreOver(new MemoryCacheStore())],
+  ])('an invalidation while a GET computes (%s)', (_name, makeStore) => {
+    function itemsApp(hold: Promise<void>, started: () => void) {
+      const state = { version: 1, calls: 0 };
+      @Controller('/items')
+      class Items {
+        @Get('/') @Cache({ ttl: 60, tags: ['items'] })
+        async list() {
+          const seen = state.version; // read before the invalidation...
+          if (++state.calls === 1) { started(); await hold; } // ...returned after it
+          return { version: seen };
+        }
+
+        @Post('/') @InvalidateCache({ tags: ['items'] })
+        bump() { state.version++; return { version: state.version }; }
+      }
+      const app = makeApp([Items]);
+      const store = makeStore();
+      if (store !== undefined) app.enableCache({ store });
+      return { app, state };
+    }
+
+    test('the GET that started before it does not store its old result', async () => {
+      const started = gate();
+      const release = gate();
+      const { app, state } = itemsApp(release.promise, started.open);
+      const before = app.inject('/items');
+      await started.promise;
+      expect((await app.inject({ method: 'POST', url: '/items' })).json()).toEqual({ version: 2 });
+      release.open();
+      expect((await before).json()).toEqual({ version: 1 }); // its own answer is what it computed
+      expect((await app.inject('/items')).json()).toEqual({ version: 2 });
+      expect(state.calls).toBe(2);
+      await app.close();
+    });
+
+    test('a GET that starts after it never gets the old result', async () => {
+      const started = gate();
+      const release = gate();
+      const { app } = itemsApp(release.promise, started.open);
+      const before = app.inject('/items');
+      await started.promise;
+      await app.inject({ method: 'POST', url: '/items' });
+      const after = app.inject('/items'); // may join the GET still computing
+      release.open();
+      await before;
+      expect((await after).json()).toEqual({ version: 2 });
+      expect((await app.inject('/items')).json()).toEqual({ version: 2 });
+      await app.close();
+    });
   });
 
   test('app.cache.invalidate({ tags }) and app.cache.clear()', async () => {
@@ -312,6 +428,27 @@ describe('@Cache', () => {
     expect(byBytes.get('huge')).toBeUndefined();
     byBytes.invalidateTags(['t']);
     expect(byBytes.size).toBe(0);
+  });
+
+  test('the memory store moves tag generations on invalidateTags and clear, and refuses an entry computed under old ones', () => {
+    const store = new MemoryCacheStore();
+    const entry = (tagVersions: readonly number[]): CacheEntry => ({
+      status: 200, headers: {}, body: Buffer.from('x'), etag: '"e"', storedAt: Date.now(), expiresAt: Date.now() + 60_000, tags: ['a', 'b'], tagVersions,
+    });
+    const v1 = store.tagVersions(['a', 'b']);
+    store.invalidateTags(['b']);
+    const v2 = store.tagVersions(['a', 'b']);
+    expect(v2[0]).toBe(v1[0]);
+    expect(v2[1]).not.toBe(v1[1]);
+    store.set('old', entry(v1));
+    expect(store.get('old')).toBeUndefined();
+    store.set('new', entry(v2));
+    expect(store.get('new')).toBeDefined();
+    store.clear();
+    const v3 = store.tagVersions(['a', 'b']);
+    expect([v3[0] === v2[0], v3[1] === v2[1]]).toEqual([false, false]);
+    store.set('new', entry(v2));
+    expect(store.size).toBe(0);
   });
 
   test('enableCache({ store }) works with an asynchronous store (as the Redis one is)', async () => {

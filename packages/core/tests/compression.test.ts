@@ -131,6 +131,27 @@ describe('enableCompression()', () => {
     await withCors.close();
   });
 
+  test('a compressed answer carries a weak ETag, never the strong one of the identity bytes; If-None-Match matches both', async () => {
+    app.get('/cached', () => big, { cache: { ttl: 60 } });
+    app.get('/tagged', () => Response.text('hello '.repeat(500), { headers: { etag: '"v7"' } }));
+    const gzip = { 'accept-encoding': 'gzip' };
+
+    const identity = await app.inject('/cached');
+    const compressed = await app.inject({ url: '/cached', headers: gzip });
+
+    expect(identity.headers.etag).toMatch(/^"[\w-]+"$/);
+    expect(compressed.headers['content-encoding']).toBe('gzip');
+    expect(compressed.headers.etag).toBe(`W/${identity.headers.etag}`);
+    const compressed304 = await app.inject({ url: '/cached', headers: { ...gzip, 'if-none-match': compressed.headers.etag as string } });
+    expect(compressed304.statusCode).toBe(304);
+    expect(compressed304.headers.etag).toBe(compressed.headers.etag); // the validator the client holds
+    const identity304 = await app.inject({ url: '/cached', headers: { 'if-none-match': identity.headers.etag as string } });
+    expect(identity304.statusCode).toBe(304);
+    expect(identity304.headers.etag).toBe(identity.headers.etag);
+    expect((await app.inject({ url: '/tagged', headers: gzip })).headers.etag).toBe('W/"v7"'); // a handler's own ETag too
+    expect((await app.inject('/tagged')).headers.etag).toBe('"v7"');
+  });
+
   test('a text stream (Response.stream) is compressed on the fly', async () => {
     const expected = Array.from({ length: 50 }, (_, i) => `line ${i} ${'-'.repeat(100)}\n`).join('');
 

@@ -7,15 +7,28 @@ export function hasCredentials(headers: IncomingHttpHeaders): boolean {
   return headers.authorization !== undefined || headers.cookie !== undefined;
 }
 
+function nameOf(part: string): string {
+  const eq = part.indexOf('=');
+  return eq === -1 ? part : part.slice(0, eq);
+}
+
+function byName(a: string, b: string): number {
+  const x = nameOf(a);
+  const y = nameOf(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+// Sorted by name only, and stably: `?a=1&a=2` and `?a=2&a=1` are different lists for the
+// handler, so the values of a repeated name keep their order (a whole-part sort merged them).
 function sortedQuery(query: string): string {
   if (query.length === 0) return '';
   const parts = query.split('&').filter((p) => p.length > 0);
-  if (parts.length > 1) parts.sort();
+  if (parts.length > 1) parts.sort(byName);
   return parts.join('&');
 }
 
 /**
- * The key of a GET (or HEAD, which shares it): route, path, sorted query and the `vary`
+ * The key of a GET (or HEAD, which shares it): route, path, query sorted by name and the `vary`
  * headers; with `per-credential`, a hash of the credentials (never the credentials themselves).
  * `custom` is the result of the policy's own key function, when it has one.
  */

@@ -8,6 +8,7 @@ import { cacheKey, hasCredentials } from './cache-key.js';
 import type { CacheEntry } from './cache-store.js';
 import { matchesIfNoneMatch, strongEtag } from './etag.js';
 import type { ResponseCache } from './response-cache.js';
+import { appendVary } from '../middleware/vary.js';
 
 export type Compute = (ctx: RequestContext, request: FastifyRequest) => unknown;
 
@@ -65,6 +66,7 @@ export class CacheStage {
   readonly #route: string;
   readonly #publicControl: string;
   readonly #privateControl: string;
+  readonly #vary: readonly string[];
 
   constructor(options: { route: string; policy: CachePolicy; cache: ResponseCache; result: ResultPolicy; json?: (v: unknown) => string }) {
     this.#route = options.route;
@@ -74,10 +76,14 @@ export class CacheStage {
     this.#json = options.json ?? JSON.stringify;
     this.#publicControl = `public, max-age=${Math.floor(options.policy.ttl)}`;
     this.#privateControl = `private, max-age=${Math.floor(options.policy.ttl)}`;
+    this.#vary = options.policy.vary;
   }
 
   async serve(ctx: RequestContext, request: FastifyRequest, reply: FastifyReply, compute: Compute): Promise<unknown> {
     const policy = this.#policy;
+    // The answer depends on these headers whether it comes from the cache or not: without Vary a
+    // shared cache (CDN, proxy) would serve one client's variant to everyone.
+    for (const name of this.#vary) reply.header('vary', appendVary(reply.getHeader('vary'), name));
     const credentials = hasCredentials(request.headers);
     if (credentials && policy.credentials === 'bypass') return toPayload(reply, await compute(ctx, request), this.#result);
     const control = credentials ? this.#privateControl : this.#publicControl;
@@ -101,9 +107,16 @@ export class CacheStage {
     flight.catch(() => undefined); // waiters handle it; with none, it must not be an unhandled rejection
     inflight.set(key, flight);
     try {
+      // Read before computing: an invalidation of one of the tags from here on means the value
+      // may predate the change it announced, so it must not be stored (nor handed to waiters,
+      // some of which may have arrived after the invalidation).
+      let before = policy.tags.length > 0 ? store.tagVersions?.(policy.tags) : undefined;
+      if (before instanceof Promise) before = await before;
       const value = await compute(ctx, request);
       const serialized = reply.hasHeader('set-cookie') ? null : serialize(value, this.#result, this.#json);
-      if (serialized === null || !policy.statuses.includes(serialized.status)) {
+      let unchanged = before === undefined || this.#unchanged(before);
+      if (unchanged instanceof Promise) unchanged = await unchanged;
+      if (serialized === null || !policy.statuses.includes(serialized.status) || !unchanged) {
         settle(null);
         return toPayload(reply, value, this.#result);
       }
@@ -114,6 +127,7 @@ export class CacheStage {
         storedAt: now,
         expiresAt: now + policy.ttl * 1000,
         tags: policy.tags,
+        tagVersions: before,
       };
       await store.set(key, stored);
       settle(stored);
@@ -125,4 +139,15 @@ export class CacheStage {
       inflight.delete(key);
     }
   }
+
+  // Whether no tag moved on since `before` (the store re-checks in `set`; this spares the waiters).
+  #unchanged(before: readonly number[]): boolean | Promise<boolean> {
+    const now = this.#cache.store.tagVersions!(this.#policy.tags);
+    return now instanceof Promise ? now.then((v) => sameVersions(before, v)) : sameVersions(before, now);
+  }
+}
+
+function sameVersions(a: readonly number[], b: readonly number[]): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

@@ -11,19 +11,22 @@ interface FastRoute {
   readonly path: string;
   readonly policy: CachePolicy;
   readonly control: string;
+  /** The policy's `vary` headers as a Vary value, or null. */
+  readonly vary: string | null;
 }
 
-function writeEntry(req: IncomingMessage, res: ServerResponse, entry: CacheEntry, control: string): void {
+function writeEntry(req: IncomingMessage, res: ServerResponse, entry: CacheEntry, route: FastRoute): void {
   const stored = entry.headers;
   // A fixed-shape literal: copying `stored` with a spread makes writeHead take a slow path.
   const headers: OutgoingHttpHeaders = {
     'content-type': stored['content-type'],
     etag: entry.etag,
-    'cache-control': control,
+    'cache-control': route.control,
     age: String(Math.max(0, Math.floor((Date.now() - entry.storedAt) / 1000))),
     'content-length': entry.body.length,
   };
   for (const name in stored) if (name !== 'content-type') headers[name] = stored[name];
+  if (route.vary !== null) headers.vary = route.vary;
   if (matchesIfNoneMatch(req.headers['if-none-match'] as string | undefined, entry.etag)) {
     delete headers['content-length'];
     res.writeHead(304, headers);
@@ -54,7 +57,8 @@ export class CacheFastPath {
   add(def: RouteDefinition, hasHooks: boolean): boolean {
     const policy = def.cache;
     if (policy === null || policy.key !== undefined || hasHooks || def.guards.length > 0) return false;
-    const route: FastRoute = { path: def.path, policy, control: `public, max-age=${Math.floor(policy.ttl)}` };
+    const vary = policy.vary.length > 0 ? policy.vary.join(', ') : null;
+    const route: FastRoute = { path: def.path, policy, control: `public, max-age=${Math.floor(policy.ttl)}`, vary };
     this.#router.on('GET', def.path, () => undefined, route);
     this.#routes++;
     return true;
@@ -77,7 +81,7 @@ export class CacheFastPath {
     // Only used with the synchronous memory store (see App), so this is never a promise.
     const entry = this.#cache.store.get(cacheKey(route.path, url, req.headers, route.policy)) as CacheEntry | undefined;
     if (entry === undefined) return false;
-    writeEntry(req, res, entry, route.control);
+    writeEntry(req, res, entry, route);
     return true;
   }
 }

@@ -8,6 +8,8 @@ export interface MemoryCacheStoreOptions {
   maxBytes?: number;
 }
 
+const maxTrackedTags = 10_000;
+
 /**
  * A bounded LRU in process memory: the least recently used entries go first when either bound
  * is reached. Expiry is checked on read, so no timer is kept per entry.
@@ -18,6 +20,11 @@ export class MemoryCacheStore implements CacheStore {
   readonly #maxEntries: number;
   readonly #maxBytes: number;
   #bytes = 0;
+  // Tag generations: a tag invalidated gets a fresh value of a clock that only goes up, so no
+  // two generations of a tag are equal; tags never invalidated since the last reset are at `#base`.
+  readonly #versions = new Map<string, number>();
+  #clock = 0;
+  #base = 0;
 
   constructor(options: MemoryCacheStoreOptions = {}) {
     this.#maxEntries = options.maxEntries ?? 1000;
@@ -39,6 +46,7 @@ export class MemoryCacheStore implements CacheStore {
   }
 
   set(key: string, entry: CacheEntry): void {
+    if (entry.tagVersions !== undefined && !this.#current(entry.tags, entry.tagVersions)) return; // computed across an invalidation
     this.delete(key);
     if (entry.body.length > this.#maxBytes) return; // would evict everything and still not fit
     this.#entries.set(key, entry);
@@ -67,6 +75,7 @@ export class MemoryCacheStore implements CacheStore {
 
   invalidateTags(tags: readonly string[]): void {
     for (const tag of tags) {
+      this.#bump(tag);
       for (const key of [...(this.#byTag.get(tag) ?? [])]) this.delete(key);
     }
   }
@@ -75,6 +84,30 @@ export class MemoryCacheStore implements CacheStore {
     this.#entries.clear();
     this.#byTag.clear();
     this.#bytes = 0;
+    this.#resetVersions();
+  }
+
+  tagVersions(tags: readonly string[]): number[] {
+    const versions = new Array<number>(tags.length);
+    for (let i = 0; i < tags.length; i++) versions[i] = this.#versions.get(tags[i]!) ?? this.#base;
+    return versions;
+  }
+
+  #current(tags: readonly string[], versions: readonly number[]): boolean {
+    for (let i = 0; i < tags.length; i++) if ((this.#versions.get(tags[i]!) ?? this.#base) !== versions[i]) return false;
+    return true;
+  }
+
+  #bump(tag: string): void {
+    // Invalidated tags can be any strings (app.cache.invalidate): past a bound, forget them all
+    // at once by moving every tag on. Computations in progress then store nothing, which is safe.
+    if (this.#versions.size >= maxTrackedTags) this.#resetVersions();
+    this.#versions.set(tag, ++this.#clock);
+  }
+
+  #resetVersions(): void {
+    this.#versions.clear();
+    this.#base = ++this.#clock;
   }
 
   /** Entries currently kept. */

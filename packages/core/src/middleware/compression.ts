@@ -2,6 +2,7 @@ import { pipeline, Readable } from 'node:stream';
 import { brotliCompress, constants, createBrotliCompress, createDeflate, createGzip, deflate, gzip, type InputType } from 'node:zlib';
 import type { FastifyReply, FastifyRequest, onSendHookHandler } from 'fastify';
 import { featureOrder, type Feature, type RouteHooks } from '../features/feature.js';
+import { listsWeakForm, weakEtag } from '../cache/etag.js';
 import { appendVary } from './vary.js';
 
 export interface CompressionOptions {
@@ -54,6 +55,14 @@ function compressStream(encoding: Encoding, input: Readable): Readable {
 
 function noop(): void {}
 
+function markEncoded(reply: FastifyReply, encoding: Encoding): void {
+  reply.header('content-encoding', encoding).removeHeader('content-length');
+  // The compressed bytes are not the ones a strong ETag names: a cache or a Range request would
+  // otherwise take the gzip body and the identity body for the same bytes.
+  const etag = reply.getHeader('etag');
+  if (typeof etag === 'string') reply.header('etag', weakEtag(etag));
+}
+
 /** gzip / br / deflate by `Accept-Encoding`, for compressible bodies above a size threshold. */
 export class Compression implements Feature {
   readonly name = 'compression';
@@ -73,8 +82,16 @@ export class Compression implements Feature {
   readonly #onSend: onSendHookHandler = (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (err: Error | null, value?: unknown) => void) => {
     reply.header('vary', appendVary(reply.getHeader('vary'), 'Accept-Encoding'));
     const status = reply.statusCode;
+    if (status === 304) {
+      // No body to compress, so no way to tell which variant the client holds but its own
+      // If-None-Match: echo the weak form to one holding the compressed variant's ETag.
+      const etag = reply.getHeader('etag');
+      if (typeof etag === 'string' && listsWeakForm(request.headers['if-none-match'], etag)) reply.header('etag', weakEtag(etag));
+      done(null, payload);
+      return;
+    }
     const type = String(reply.getHeader('content-type') ?? '');
-    if (payload == null || request.method === 'HEAD' || status === 204 || status === 304
+    if (payload == null || request.method === 'HEAD' || status === 204
       || reply.hasHeader('content-encoding') || !compressible.test(type)) {
       done(null, payload);
       return;
@@ -85,7 +102,7 @@ export class Compression implements Feature {
       return;
     }
     if (payload instanceof Readable) {
-      reply.header('content-encoding', encoding).removeHeader('content-length');
+      markEncoded(reply, encoding);
       done(null, compressStream(encoding, payload));
       return;
     }
@@ -102,7 +119,7 @@ export class Compression implements Feature {
         done(err);
         return;
       }
-      reply.header('content-encoding', encoding).removeHeader('content-length');
+      markEncoded(reply, encoding);
       done(null, out);
     });
   };
