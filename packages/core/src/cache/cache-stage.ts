@@ -1,11 +1,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Readable } from 'node:stream';
 import type { RequestContext } from '../di/request-context.js';
-import { Response } from '../http/response.js';
+import { resultBytes } from '../http/result-body.js';
 import { toPayload, type ResultPolicy } from '../http/send-result.js';
 import type { CachePolicy } from './cache-options.js';
 import { cacheKey, hasCredentials } from './cache-key.js';
 import type { CacheEntry } from './cache-store.js';
+import { entryHeaders } from './entry-headers.js';
 import { matchesIfNoneMatch, strongEtag } from './etag.js';
 import type { ResponseCache } from './response-cache.js';
 import { appendVary } from '../middleware/vary.js';
@@ -14,43 +14,17 @@ export type Compute = (ctx: RequestContext, request: FastifyRequest) => unknown;
 
 // Headers that belong to one exchange, never replayed from the cache.
 const perRequest = /^(set-cookie|ratelimit-.*|retry-after|x-request-id|date|connection|keep-alive|transfer-encoding|age|etag|cache-control|content-length|vary)$/;
-
-interface Serialized {
-  status: number;
-  headers: Record<string, string>;
-  body: Buffer;
-}
-
-function serialize(value: unknown, result: ResultPolicy, json: (v: unknown) => string): Serialized | null {
-  if (value instanceof Response) {
-    const headers: Record<string, string> = {};
-    for (const [name, v] of Object.entries(value.headers)) {
-      if (name === 'set-cookie') return null;
-      if (!perRequest.test(name)) headers[name] = Array.isArray(v) ? v.join(', ') : String(v);
-    }
-    const body = value.body;
-    if (value.kind === 'json') return { status: value.status, headers, body: Buffer.from(json(body)) };
-    if (typeof body === 'string') return { status: value.status, headers, body: Buffer.from(body) };
-    if (Buffer.isBuffer(body)) return { status: value.status, headers, body };
-    return null; // streams and empty bodies are not stored
-  }
-  if (value === undefined || value === null || value instanceof Readable) return null;
-  if (typeof value === 'string') return { status: result.status, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: Buffer.from(value) };
-  if (Buffer.isBuffer(value)) return { status: result.status, headers: { 'content-type': 'application/octet-stream' }, body: value };
-  return { status: result.status, headers: { 'content-type': 'application/json; charset=utf-8' }, body: Buffer.from(json(value)) };
-}
+const keepHeader = (name: string): boolean => !perRequest.test(name);
 
 /** Writes a stored entry to the reply; `If-None-Match` on its ETag answers 304 with no body. */
 export function replyWithEntry(request: FastifyRequest, reply: FastifyReply, entry: CacheEntry, cacheControl: string, isHit: boolean): unknown {
-  reply.code(entry.status);
-  for (const name in entry.headers) reply.header(name, entry.headers[name]);
-  reply.header('etag', entry.etag);
-  reply.header('cache-control', cacheControl);
-  if (isHit) reply.header('age', String(Math.max(0, Math.floor((Date.now() - entry.storedAt) / 1000))));
+  const headers = entryHeaders(entry, cacheControl, isHit);
+  for (const name in headers) reply.header(name, headers[name]);
   if (matchesIfNoneMatch(request.headers['if-none-match'], entry.etag)) {
     reply.code(304);
     return undefined;
   }
+  reply.code(entry.status);
   return entry.body;
 }
 
@@ -113,7 +87,7 @@ export class CacheStage {
       let before = policy.tags.length > 0 ? store.tagVersions?.(policy.tags) : undefined;
       if (before instanceof Promise) before = await before;
       const value = await compute(ctx, request);
-      const serialized = reply.hasHeader('set-cookie') ? null : serialize(value, this.#result, this.#json);
+      const serialized = reply.hasHeader('set-cookie') ? null : resultBytes(value, this.#result.status, this.#json, keepHeader);
       let unchanged = before === undefined || this.#unchanged(before);
       if (unchanged instanceof Promise) unchanged = await unchanged;
       if (serialized === null || !policy.statuses.includes(serialized.status) || !unchanged) {

@@ -1,9 +1,10 @@
-import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import FindMyWay from 'find-my-way';
 import type { RouteDefinition } from '../routing/route-table.js';
 import { cacheKey, hasCredentials } from './cache-key.js';
 import type { CachePolicy } from './cache-options.js';
 import type { CacheEntry } from './cache-store.js';
+import { entryHeaders } from './entry-headers.js';
 import { matchesIfNoneMatch } from './etag.js';
 import type { ResponseCache } from './response-cache.js';
 
@@ -16,23 +17,14 @@ interface FastRoute {
 }
 
 function writeEntry(req: IncomingMessage, res: ServerResponse, entry: CacheEntry, route: FastRoute): void {
-  const stored = entry.headers;
-  // A fixed-shape literal: copying `stored` with a spread makes writeHead take a slow path.
-  const headers: OutgoingHttpHeaders = {
-    'content-type': stored['content-type'],
-    etag: entry.etag,
-    'cache-control': route.control,
-    age: String(Math.max(0, Math.floor((Date.now() - entry.storedAt) / 1000))),
-    'content-length': entry.body.length,
-  };
-  for (const name in stored) if (name !== 'content-type') headers[name] = stored[name];
+  const headers = entryHeaders(entry, route.control, true);
   if (route.vary !== null) headers.vary = route.vary;
   if (matchesIfNoneMatch(req.headers['if-none-match'] as string | undefined, entry.etag)) {
-    delete headers['content-length'];
     res.writeHead(304, headers);
     res.end();
     return;
   }
+  headers['content-length'] = entry.body.length;
   res.writeHead(entry.status, headers);
   if (req.method === 'HEAD') res.end();
   else res.end(entry.body);

@@ -1,5 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import { Response } from './response.js';
+import { isEmptyResult, responseBody } from './result-body.js';
 
 /** What a route declares about its successful responses, fixed at startup. */
 export interface ResultPolicy {
@@ -13,11 +14,7 @@ function applyResponse(reply: FastifyReply, res: Response): unknown {
   reply.code(res.status);
   const headers = res.headers;
   for (const name in headers) reply.header(name, headers[name]);
-  if (res.kind === 'json') {
-    // A string is still JSON here: Response.json('hi') sends "hi" with its quotes.
-    return typeof res.body === 'string' || res.body === null ? JSON.stringify(res.body) : res.body;
-  }
-  return res.body;
+  return responseBody(res);
 }
 
 /**
@@ -26,7 +23,7 @@ function applyResponse(reply: FastifyReply, res: Response): unknown {
  * octet-stream, streams are piped, `undefined`/`null` -> 204, a `Response` as it says.
  */
 export function toPayload(reply: FastifyReply, value: unknown, policy: ResultPolicy): unknown {
-  if (value === undefined || value === null) {
+  if (isEmptyResult(value)) {
     reply.code(policy.explicitStatus ? policy.status : 204);
     return undefined;
   }
