@@ -1,9 +1,11 @@
-import { lstatSync, readFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Background, freePort, get, linkNodeModules, removeTempDirs, repoRoot, run, runCli, tempDir, waitFor } from './support';
 import { spawn } from 'node:child_process';
 
 afterAll(removeTempDirs);
+
+const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
 
 /** The ```sh blocks of a Markdown text, each as its lines. */
 function shellBlocks(markdown: string): string[][] {
@@ -91,5 +93,57 @@ describe('Cello outside this repository', () => {
     const tests = await run('npm', ['test'], { cwd: project });
     if (tests.code !== 0) throw new Error(`npm test failed:\n${tests.stdout}\n${tests.stderr}`);
     await followTryIt(project);
+  }, 300_000);
+
+  // README "An existing project": npm pack of each package, installed into a plain ES module
+  // project with its peer dependencies, running the README's first snippet.
+  test('npm pack tarballs installed into a project of its own build and run the README\'s first snippet', async () => {
+    const project = join(tempDir('packed-by-hand'), 'my-app');
+    mkdirSync(join(project, 'src'), { recursive: true });
+    mkdirSync(join(project, 'vendor'));
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'my-app', private: true, type: 'module' }));
+    const packed = await run('npm', ['pack', '-w', '@cello/core', '-w', '@cello/cli', '--pack-destination', join(project, 'vendor')], { cwd: repoRoot });
+    if (packed.code !== 0) throw new Error(`npm pack failed:\n${packed.stderr}`);
+
+    // The peers at the ranges @cello/core asks for, so the install is served from the npm cache.
+    const core = readJson(join(repoRoot, 'packages', 'core', 'package.json'));
+    const root = readJson(join(repoRoot, 'package.json'));
+    const peers = Object.entries(core.peerDependencies as Record<string, string>).map(([name, range]) => `${name}@${range}`);
+    const version = core.version as string;
+    const npmInstall = async (args: string[]) => {
+      const result = await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', ...args], { cwd: project });
+      if (result.code !== 0) throw new Error(`npm install ${args.join(' ')} failed:\n${result.stderr}`);
+    };
+    await npmInstall([`./vendor/cello-core-${version}.tgz`, ...peers]);
+    await npmInstall(['-D', `./vendor/cello-cli-${version}.tgz`, `typescript@${root.devDependencies.typescript}`, `@types/node@${root.devDependencies['@types/node']}`]);
+    expect(lstatSync(join(project, 'node_modules', '@cello', 'core')).isSymbolicLink()).toBe(false);
+
+    // The options README's "Setting up a project" names, plus an ES module target for top-level await.
+    writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({
+      compilerOptions: {
+        experimentalDecorators: true, emitDecoratorMetadata: true, useDefineForClassFields: false,
+        target: 'ES2022', module: 'nodenext', strict: true, types: ['node'], rootDir: 'src', outDir: 'dist',
+      },
+    }));
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+    const first = /^```ts\n([\s\S]*?)^```$/m.exec(readme)![1]!;
+    expect(first).toMatch(/port: 3000/);
+    writeFileSync(join(project, 'src', 'main.ts'), first.replace('port: 3000', 'port: Number(process.env.PORT)'));
+    const built = await run(join(project, 'node_modules', '.bin', 'tsc'), ['-p', '.'], { cwd: project });
+    if (built.code !== 0) throw new Error(`tsc failed:\n${built.stdout}\n${built.stderr}`);
+
+    const port = await freePort();
+    const server = new Background(spawn(process.execPath, ['dist/main.js'], {
+      cwd: project, env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'], detached: true,
+    }));
+    try {
+      const res = await waitFor(() => get(port, '/users/1').then((r) => r ?? undefined), { what: 'the app to serve', output: () => server.output, deadlineMs: 30_000 });
+      expect(res).toEqual({ status: 200, body: JSON.stringify({ user: { id: 1, name: 'Ada' } }) });
+      expect((await get(port, '/users/2'))?.status).toBe(404);
+      server.child.kill('SIGTERM');
+      expect(await server.exited).toBe(0);
+    } finally {
+      server.killGroup();
+    }
   }, 300_000);
 });
