@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   compileSnippets, extractSnippets, repoRoot, runSnippet, writeSnippetProject, type Snippet, type SnippetProject,
@@ -16,6 +16,8 @@ describe('README.md', () => {
   let errors: string[];
 
   beforeAll(async () => {
+    // Snippets import the built packages, as a user's project does.
+    if (!existsSync(join(repoRoot, 'packages', 'core', 'dist', 'index.d.ts'))) throw new Error('packages/core/dist is missing: run `npm run build` first');
     project = writeSnippetProject(snippets, prelude);
     errors = await compileSnippets(project);
   }, 180_000);

@@ -147,8 +147,9 @@ export async function compileSnippets(project: SnippetProject): Promise<string[]
     const at = /^(src\/[\w.-]+\.ts)\((\d+),(\d+)\): (.*)$/.exec(line.trim());
     const snippet = at ? byFile.get(at[1]!) : undefined;
     if (at && snippet) errors.push(`README.md:${snippet.line + Number(at[2]) - 1}:${at[3]} ${at[4]}`);
-    else if (/error|\): /.test(line) || !line.startsWith(' ')) errors.push(line.trim());
-    else errors[errors.length - 1] += `\n${line}`;
+    // tsc indents the further lines of a message (a chain of reasons).
+    else if (/^\s/.test(line) && errors.length > 0) errors[errors.length - 1] += `\n${line}`;
+    else errors.push(line.trim());
   }
   if (result.code !== 0 && errors.length === 0) errors.push(`tsc exited with ${result.code}:\n${result.output}`);
   return errors;
