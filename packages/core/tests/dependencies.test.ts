@@ -135,6 +135,37 @@ describe('Depends', () => {
     await app.close();
   });
 
+  test("a failing 'before-response' cleanup is logged once: as the error of the response it became", async () => {
+    const sink = logSink();
+    async function* commit() { yield 'tx'; throw new Error('commit failed'); }
+    async function* audit() { yield 'audit'; throw new Error('audit flush failed'); }
+
+    @Controller('/')
+    class C {
+      @Post('/one') one(@Depends(commit, { cleanup: 'before-response' }) tx: string) { return { tx }; }
+      @Post('/two')
+      two(@Depends(commit, { cleanup: 'before-response' }) tx: string, @Depends(audit, { cleanup: 'before-response' }) a: string) {
+        return { tx, a };
+      }
+    }
+    const app = makeApp([C], { logger: { level: 'info', stream: sink.stream } });
+    const errors = () => sink.lines.filter((line) => line.level >= 40);
+
+    expect((await app.inject({ method: 'POST', url: '/one' })).statusCode).toBe(500);
+    await app.close(); // every cleanup and log line of the request is done
+    expect(errors()).toHaveLength(1);
+    expect(errors()[0]).toMatchObject({ err: { message: 'commit failed' }, msg: 'POST /one failed: commit failed' });
+
+    // Two failures: the first to run (audit, newest first) becomes the response, the other is
+    // logged as a cleanup failure; each once.
+    sink.lines.length = 0;
+    const second = makeApp([C], { logger: { level: 'info', stream: sink.stream } });
+    expect((await second.inject({ method: 'POST', url: '/two' })).statusCode).toBe(500);
+    await second.close();
+    expect(errors().map((line) => line.err.message).sort()).toEqual(['audit flush failed', 'commit failed']);
+    expect(errors().find((line) => line.err.message === 'commit failed')).toMatchObject({ code: 'CELLO_ERR_DI_CLEANUP_FAILED', dependency: 'commit' });
+  });
+
   test('a cleanup that throws is logged and does not stop the other cleanups', async () => {
     const sink = logSink();
     const events: string[] = [];

@@ -30,7 +30,8 @@ export function newCommand(): Command {
     .option('-y, --yes', 'use the defaults for every question')
     .addHelpText('after', `
 Nothing is asked when stdin is not a terminal: the defaults apply, as with --yes.
-Outside the monorepo the project depends on the published @cello packages.
+Outside the monorepo the project depends on @cello packages from the npm registry, which
+has no release yet: run the cello built in a checkout, with --pack, for a project of its own.
 
 Example:
   cello new my-app && cd my-app && npm run dev`)
@@ -70,6 +71,9 @@ async function createProject(name: string, options: NewOptions): Promise<void> {
   }
   const from = source === 'registry' ? 'the published @cello packages' : `${source === 'link' ? 'file: links to' : 'tarballs packed from'} ${monorepo}`;
   console.log(`Created ${name}/ (@cello/core from ${from}).`);
+  if (source === 'registry') {
+    console.log('Note: @cello/core has no release on the npm registry yet, so npm install fails; make the project with the cello of a Cello checkout and --pack instead.');
+  }
 
   if (install) {
     console.log(`Running npm ${installArgs.join(' ')} ...`);

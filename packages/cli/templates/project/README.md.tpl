@@ -11,10 +11,31 @@ npm start            # node dist/main.js; PORT and HOST set the address
 npx cello routes     # the route table of the built app
 ```
 
+## Try it
+
+Writing an item needs an API key: the guard in `src/guards/api-key.guard.ts` compares the
+`x-api-key` header with the `API_KEY` environment variable, and answers `403` to everyone
+while `API_KEY` is not set.
+
 ```sh
-curl -s localhost:3000/items -H 'content-type: application/json' -d '{"name":"pen","price":1.5}'
-curl -s localhost:3000/items/1
+npm run build
+API_KEY=dev-key npm start
 ```
+
+Then, in another terminal:
+
+```sh
+curl -s http://127.0.0.1:3000/items -H 'x-api-key: dev-key' -H 'content-type: application/json' -d '{"name":"pen","price":1.5}'
+# {"item":{"id":1,"name":"pen","price":1.5}}
+curl -s http://127.0.0.1:3000/items/1
+# {"item":{"id":1,"name":"pen","price":1.5}}
+curl -s http://127.0.0.1:3000/items -H 'content-type: application/json' -d '{"name":"pen","price":-1}'
+# {"statusCode":403,"error":"Forbidden","message":"Access denied by ApiKeyGuard"}
+curl -s http://127.0.0.1:3000/items -H 'x-api-key: dev-key' -H 'content-type: application/json' -d '{"name":"pen","price":-1}'
+# {"statusCode":422,"error":"Unprocessable Entity","message":"Validation failed","details":[{"path":"price","messages":["price must not be less than 0"]}]}
+```
+
+`npm run dev` takes `API_KEY` the same way (`API_KEY=dev-key npm run dev`).
 
 ## Layout
 

@@ -101,9 +101,11 @@ export class RequestScope {
   /**
    * Runs cleanups newest first: only the `before-response` ones, or (`onlyBeforeResponse`
    * false) all that are left. `error` (the handler's) is thrown into each generator so its
-   * `catch` can roll back. Returns the first cleanup failure, if any.
+   * `catch` can roll back. Returns the first cleanup failure, if any. `handBack`: that first
+   * failure becomes the response, whose error handler logs it, so it is not logged here too.
    */
-  async close(onlyBeforeResponse: boolean, error: unknown, log: FastifyBaseLogger): Promise<unknown> {
+  async close(onlyBeforeResponse: boolean, error: unknown, log: FastifyBaseLogger, handBack = false): Promise<unknown> {
+    let failed = false;
     let failure: unknown;
     for (let i = this.#cleanups.length - 1; i >= 0; i--) {
       const cleanup = this.#cleanups[i]!;
@@ -125,8 +127,12 @@ export class RequestScope {
           await generator.return(undefined);
         }
       } catch (err) {
-        log.error({ err, code: 'CELLO_ERR_DI_CLEANUP_FAILED', dependency: cleanup.name }, `cleanup of dependency ${cleanup.name} failed`);
-        failure ??= err;
+        // `throw undefined` cannot be handed back (it reads as no failure): logged here instead.
+        if (!handBack || failed || err === undefined) {
+          log.error({ err, code: 'CELLO_ERR_DI_CLEANUP_FAILED', dependency: cleanup.name }, `cleanup of dependency ${cleanup.name} failed`);
+        }
+        if (!failed) failure = err;
+        failed = true;
       }
     }
     return failure;

@@ -121,7 +121,7 @@ export class Exchange extends RequestContext {
   }
 
   async #finishBeforeResponse<T>(result: T, scope: RequestScope): Promise<T> {
-    const failure = await scope.close(true, undefined, this.request.raw.log);
+    const failure = await scope.close(true, undefined, this.request.raw.log, true);
     if (failure !== undefined) {
       this.#settle(failure);
       throw failure;
