@@ -29,6 +29,24 @@ describe('Depends', () => {
     await app.close();
   });
 
+  test('only real generators are treated as generators: look-alikes and null-prototype values are plain values', async () => {
+    const bare = () => Object.assign(Object.create(null), { kind: 'bare' });
+    const lookAlike = () => ({ [Symbol.toStringTag]: 'AsyncGenerator', next: () => Promise.resolve({ done: true }), kind: 'look-alike' });
+    const iterator = () => [1, 2][Symbol.iterator]();
+
+    @Controller('/')
+    class C {
+      @Get('/values')
+      values(@Depends(bare) a: { kind: string }, @Depends(lookAlike) b: { kind: string }, @Depends(iterator) c: Iterator<number>) {
+        return [a.kind, b.kind, c.next().value];
+      }
+    }
+    const app = makeApp([C]);
+    const res = await app.inject('/values');
+    expect(res.json()).toEqual(['bare', 'look-alike', 1]);
+    await app.close();
+  });
+
   test('a sub-dependency is resolved once per request, however many ask for it', async () => {
     let opened = 0;
     async function* getDb() { opened++; yield { id: opened }; }

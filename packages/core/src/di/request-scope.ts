@@ -10,10 +10,18 @@ interface Cleanup {
   readonly beforeResponse: boolean;
 }
 
+// A generator object's prototype is its function's `prototype`, whose prototype is one of these
+// two intrinsics. Two prototype reads instead of `Object.prototype.toString`, which builds a
+// string per dependency of every request; it also cannot be fooled by a `Symbol.toStringTag`.
+const generatorPrototype = Object.getPrototypeOf(Object.getPrototypeOf((function* () {})()));
+const asyncGeneratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf((async function* () {})()));
+
 function isGenerator(value: unknown): value is AnyGenerator {
   if (value === null || typeof value !== 'object') return false;
-  const tag = Object.prototype.toString.call(value);
-  return tag === '[object AsyncGenerator]' || tag === '[object Generator]';
+  const own = Object.getPrototypeOf(value);
+  if (own === null) return false;
+  const proto = Object.getPrototypeOf(own);
+  return proto === asyncGeneratorPrototype || proto === generatorPrototype;
 }
 
 /** A dependency being created, and the one that asked for it. */
