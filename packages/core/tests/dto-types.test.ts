@@ -341,6 +341,18 @@ describe('parameter types that say what is wrong', () => {
     expect(err.message).toContain('import it as a value');
   });
 
+  test('a constructor parameter whose class came in with `import type` says to use a value import', async () => {
+    @Controller('/n') class C {
+      constructor(readonly note: Note) {}
+      @Get('/') get() { return 'x'; }
+    }
+
+    const err = await startupError(C);
+    expect(err.code).toBe('CELLO_ERR_DI_INTERFACE_PARAM');
+    expect(err.message).toContain('a class imported with `import type`');
+    expect(err.message).toContain('import it as a value');
+  });
+
   test('tsc\'s form of an `import type` class (Function) says the same', async () => {
     @Controller('/n') class C { @Post('/') create(n: unknown) { return n; } }
     Reflect.defineMetadata('design:paramtypes', [Function], C.prototype, 'create');

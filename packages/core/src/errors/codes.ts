@@ -74,7 +74,7 @@ export const codes = {
     message: 'Cannot create %s: its constructor parameters have no type information. Mark the class @Injectable() or @Singleton(); if it is marked, it was compiled without decorator metadata (esbuild and tsx drop it): compile with tsc or swc and "emitDecoratorMetadata": true, or give each parameter with @Inject(token).',
   },
   CELLO_ERR_DI_INTERFACE_PARAM: {
-    message: 'Cannot create %s: constructor parameter #%s is typed with an interface, a type alias or a primitive (emitted as %s), which has no runtime token. Inject it with @Inject(token) and register the token on app.container.',
+    message: 'Cannot create %s: constructor parameter #%s is typed with an interface, a type alias, a primitive or a class imported with `import type` (emitted as %s), which has no runtime token. A class: import it as a value (`import { Service } from \'./service.js\'`, not `import type`). Otherwise inject it with @Inject(token) and register the token on app.container.',
   },
   CELLO_ERR_DI_UNDEFINED_PARAM: {
     message: 'Cannot create %s: constructor parameter #%s has type undefined, which usually means a circular import (the class was used before it was defined). Move the classes into separate files or use tsyringe\'s delay(() => Class).',
