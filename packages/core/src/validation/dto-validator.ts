@@ -51,12 +51,13 @@ function makeFactory(shape: DtoShape, factories: Map<Function, (data: any) => ob
   const keys = Object.keys((shape.schema.properties ?? {}) as object);
   const nested = new Map<string, (data: any) => object>();
   const dates = shape.dates;
+  const hasDates = dates.size > 0; // a DTO without Date properties pays one boolean per field
   const build = (data: Record<string, unknown>): object => {
     const instance = new Type();
     for (const key of keys) {
       const value = data[key];
       if (value === undefined) continue;
-      if (dates.has(key)) {
+      if (hasDates && dates.has(key)) {
         instance[key] = toDate(value);
         continue;
       }
