@@ -1,5 +1,6 @@
 import cluster from 'node:cluster';
 import { pathToFileURL } from 'node:url';
+import { loadFailure } from './load-failure.js';
 import { isStopMessage } from './stop-message.js';
 
 /**
@@ -73,6 +74,6 @@ if (!entry) {
   process.exit(1);
 }
 import(pathToFileURL(entry).href).catch((err: unknown) => {
-  process.stderr.write(`[cello] ${entry} failed to load: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.stderr.write(`[cello] ${loadFailure(entry, err)}\n`);
   process.exit(1);
 });

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command } from 'commander';
 import { CliError } from '../cli-error.js';
+import { loadFailure } from '../load-failure.js';
 import { runPrimary } from '../cluster/primary.js';
 
 interface StartOptions {
@@ -30,8 +31,12 @@ Example:
       if (!existsSync(entry)) {
         throw new CliError(`${options.entry} not found: build the project first (npm run build), or pass --entry <file>.`);
       }
-      if (workers === undefined) await import(pathToFileURL(entry).href);
-      else runPrimary({ entry, workers });
+      if (workers !== undefined) return runPrimary({ entry, workers });
+      try {
+        await import(pathToFileURL(entry).href);
+      } catch (err) {
+        throw new CliError(loadFailure(options.entry, err));
+      }
     });
 }
 
