@@ -146,6 +146,16 @@ describe('listen({ workers })', () => {
     expect(lines.filter((l) => l.startsWith('startup hook in ')).length).toBe(2);
   }, 60_000);
 
+  test('app.close() in the primary stops every worker gracefully; then the primary ends by itself', async () => {
+    const port = await freePort();
+    const { child, lines, exited } = start({ PORT: String(port), WORKERS: '2', CLOSE_AFTER_LISTEN: '1' });
+    expect(await exited).toBe(0);
+    expect(lines).toContain(`closed in ${child.pid}`);
+    expect(lines.filter((l) => l.startsWith('shutdown hook in ')).length).toBe(2);
+    expect(lines).not.toContain(`shutdown hook in ${child.pid}`);
+    expect(logged(lines, 'CELLO_ERR_WORKERS_WORKER_DIED')).toHaveLength(0);
+  }, 60_000);
+
   test('a worker that crashes at startup is retried a few times, then the primary exits 1 and listen() rejects there', async () => {
     const port = await freePort();
     const { child, lines, exited } = start({ PORT: String(port), WORKERS: '2', FAIL_STARTUP: '1' });

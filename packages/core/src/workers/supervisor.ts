@@ -43,7 +43,8 @@ interface Waiter {
 export class WorkerSupervisor {
   readonly #options: SupervisorOptions;
   readonly #bornAt = new Map<Worker, number>();
-  readonly #listening = new Set<Worker>();
+  // Where each worker listens (one entry per server: two apps, or 'localhost' on IPv4 and IPv6).
+  readonly #listening = new Map<Worker, Address[]>();
   readonly #timers = new Set<NodeJS.Timeout>();
   #waiters: Waiter[] = [];
   // Reset whenever a worker listens: a failure here and there is a death, not a broken start.
@@ -70,9 +71,31 @@ export class WorkerSupervisor {
   /** Resolves with the address once every worker listens on `port` (0: any); rejects when the app cannot start. */
   listening(port: number): Promise<string> {
     if (this.#failure !== undefined) return Promise.reject(this.#failure);
+    if (this.#stopping !== undefined) return Promise.reject(celloError('CELLO_ERR_APP_CLOSED'));
     return new Promise((resolve, reject) => {
-      this.#waiters.push({ port, workers: new Set(), url: undefined, resolve, reject });
+      const waiter: Waiter = { port, workers: new Set(), url: undefined, resolve, reject };
+      // Workers that already listen count (a second app listening later in the same primary).
+      for (const [worker, addresses] of this.#listening) for (const address of addresses) this.#offer(waiter, worker, address);
+      if (!this.#isMet(waiter)) this.#waiters.push(waiter);
     });
+  }
+
+  #offer(waiter: Waiter, worker: Worker, address: Address): void {
+    if (waiter.port !== 0 && waiter.port !== address.port) return;
+    waiter.workers.add(worker.id);
+    waiter.url ??= formatAddress(address);
+  }
+
+  #isMet(waiter: Waiter): boolean {
+    if (waiter.workers.size < this.#options.count) return false;
+    waiter.resolve(waiter.url!);
+    return true;
+  }
+
+  #rejectWaiters(err: Error): void {
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const waiter of waiters) waiter.reject(err);
   }
 
   /**
@@ -85,6 +108,7 @@ export class WorkerSupervisor {
   }
 
   #stop(signal: NodeJS.Signals): Promise<boolean> {
+    this.#rejectWaiters(celloError('CELLO_ERR_APP_CLOSED'));
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
     if (this.#bornAt.size === 0) return Promise.resolve(this.#clean);
@@ -126,19 +150,15 @@ export class WorkerSupervisor {
 
   #onListening(worker: Worker, address: Address): void {
     if (!this.#bornAt.has(worker)) return;
-    this.#listening.add(worker);
+    const addresses = this.#listening.get(worker) ?? [];
+    addresses.push(address);
+    this.#listening.set(worker, addresses);
     this.#failedStarts = 0;
     const waiters = this.#waiters;
     this.#waiters = [];
     for (const waiter of waiters) {
-      if (waiter.port !== 0 && waiter.port !== address.port) {
-        this.#waiters.push(waiter);
-        continue;
-      }
-      waiter.workers.add(worker.id);
-      waiter.url ??= formatAddress(address);
-      if (waiter.workers.size >= this.#options.count) waiter.resolve(waiter.url);
-      else this.#waiters.push(waiter);
+      this.#offer(waiter, worker, address);
+      if (!this.#isMet(waiter)) this.#waiters.push(waiter);
     }
   }
 
@@ -179,10 +199,8 @@ export class WorkerSupervisor {
     this.#failure = failure;
     this.#clean = false;
     this.#options.log.error({ code: failure.code }, failure.message);
+    this.#rejectWaiters(failure);
     void this.stop().then(() => {
-      const waiters = this.#waiters;
-      this.#waiters = [];
-      for (const waiter of waiters) waiter.reject(failure);
       process.exitCode = 1;
       // Whatever else the entry keeps open in the primary must not keep it alive.
       setTimeout(() => process.exit(1), 1000).unref();
