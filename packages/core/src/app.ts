@@ -402,6 +402,9 @@ export class App<S extends object = Record<string, any>> {
     const workers = workerCount(options.workers);
     if (workers !== undefined && isClusterPrimary()) {
       if (this.#state === 'closing' || this.#state === 'closed') throw celloError('CELLO_ERR_APP_CLOSED');
+      if (this.#state !== 'configuring') throw celloError('CELLO_ERR_WORKERS_AFTER_START');
+      // The route table's own errors (a duplicate route) show once here, not in every worker.
+      this.#routeTable();
       this.#workers = superviseWorkers({ count: workers, log: this.log, shutdownTimeoutMs: this.#shutdownTimeoutMs() });
       this.#handleSignals();
       return this.#workers.listening(options.port ?? 3000);

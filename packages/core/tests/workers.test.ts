@@ -190,6 +190,20 @@ describe('listen({ workers })', () => {
     });
   });
 
+  test('an app that already started here cannot become a primary', async () => {
+    const app = new App({ logger: false });
+    await app.ready();
+    await expect(app.listen({ port: 0, workers: 2 })).rejects.toMatchObject({ code: 'CELLO_ERR_WORKERS_AFTER_START' });
+    await app.close();
+  });
+
+  test('a route table error shows in the primary, before any worker is forked', async () => {
+    const app = new App({ logger: false });
+    app.get('/a', () => 1);
+    app.get('/a/', () => 2);
+    await expect(app.listen({ port: 0, workers: 2 })).rejects.toMatchObject({ code: 'CELLO_ERR_ROUTE_DUPLICATE' });
+  });
+
   test('CELLO_WORKERS (set by cello start --workers) is checked the same way', async () => {
     process.env.CELLO_WORKERS = 'many';
     try {
