@@ -1,6 +1,7 @@
 // `--only-workers`: Cello's target as one process against the same program run with
 // listen({ workers: n }) (through CELLO_WORKERS, which listen() reads), in interleaved rounds
 // like the load phase, so a noisy minute on the shared machine hits both alike.
+import { loadavg } from 'node:os';
 import type { Scenario, ScenarioId } from '../scenarios.js';
 import { targets } from '../target-registry.js';
 import { checkScenario } from './check-scenarios.js';
@@ -25,11 +26,14 @@ export interface WorkersCell {
 export interface WorkersResults {
   settings: LoadSettings & { workers: number };
   cells: WorkersCell[];
+  /** The 1-minute load average before and after: other work on the machine shows here. */
+  loadAverage: [number, number];
 }
 
 export async function runWorkersPhase(scenarios: readonly Scenario[], options: WorkersRunOptions): Promise<WorkersResults> {
   const cello = targets.find((t) => t.id === 'cello')!;
   const { log } = options;
+  const loadBefore = loadavg()[0]!;
   const running: RunningTarget[] = [];
   try {
     const single = await startTarget(cello);
@@ -61,7 +65,7 @@ export async function runWorkersPhase(scenarios: readonly Scenario[], options: W
         log(`workers: ${s.id} round ${round}/${options.rounds}: ${Math.round(cell.single.at(-1)!)} req/s alone, ${Math.round(cell.cluster.at(-1)!)} req/s with ${options.workers} workers`);
       }
     }
-    return { settings: { rounds: options.rounds, seconds: options.seconds, warmupSeconds: options.warmupSeconds, connections: options.connections, workers: options.workers }, cells };
+    return { settings: { rounds: options.rounds, seconds: options.seconds, warmupSeconds: options.warmupSeconds, connections: options.connections, workers: options.workers }, cells, loadAverage: [loadBefore, loadavg()[0]!] };
   } finally {
     await Promise.all(running.map((r) => r.stop()));
   }
@@ -77,7 +81,8 @@ export function workersSection(results: WorkersResults, cores: number, date: str
       `${settings.rounds} interleaved rounds of ${settings.seconds} s after ${settings.warmupSeconds} s of warm-up, ` +
       `autocannon with ${settings.connections} connections; medians. **The load generator runs on the same ${cores} cores** ` +
       `(autocannon in the runner's process, about one core of its own), so ${settings.workers} workers compete with it ` +
-      'for the CPU: the ratio is what this machine allows, not what workers give on a machine with cores to spare.',
+      'for the CPU: the ratio is what this machine allows, not what workers give on a machine with cores to spare. ' +
+      `Load average (1 min) ${results.loadAverage[0].toFixed(1)} before and ${results.loadAverage[1].toFixed(1)} after the run.`,
     '',
     `| scenario | 1 process, req/s | ${settings.workers} workers, req/s | ratio |`,
     '| --- | --: | --: | --: |',
