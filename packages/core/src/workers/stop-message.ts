@@ -5,13 +5,14 @@
  * `afterMs` for a signal of its own and acts on the message only if none came.
  */
 export interface StopMessage {
-  cello: 'stop';
+  // Not `'stop'`: that is what `cello dev` sends the process it runs, which may itself be a primary.
+  cello: 'stop-worker';
   signal: NodeJS.Signals;
   afterMs: number;
 }
 
 export function isStopMessage(value: unknown): value is StopMessage {
-  return typeof value === 'object' && value !== null && (value as StopMessage).cello === 'stop';
+  return typeof value === 'object' && value !== null && (value as StopMessage).cello === 'stop-worker';
 }
 
 /** Long enough for a group signal to land before the message acts, short enough not to be noticed. */

@@ -114,7 +114,7 @@ export class WorkerSupervisor {
     if (this.#bornAt.size === 0) return Promise.resolve(this.#clean);
     const { log, shutdownTimeoutMs } = this.#options;
     log.info(`stopping ${this.#bornAt.size} worker(s)`);
-    const message: StopMessage = { cello: 'stop', signal, afterMs: groupSignalGraceMs };
+    const message: StopMessage = { cello: 'stop-worker', signal, afterMs: groupSignalGraceMs };
     for (const worker of this.#bornAt.keys()) {
       if (worker.isConnected()) worker.send(message);
       else worker.process.kill(signal);
