@@ -12,6 +12,7 @@ explainUsedBeforeDeclaration();
 
 export { App } from './app.js';
 export type { AppOptions, ListenOptions, RouteHandler } from './app.js';
+export type { WorkersOption } from './workers/options.js';
 
 export { Controller } from './decorators/controller.js';
 export { Get, Post, Put, Patch, Delete, Head, Options, All } from './decorators/route.js';

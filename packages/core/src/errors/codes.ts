@@ -169,6 +169,21 @@ export const codes = {
     status: 500,
     message: 'HttpError status must be an integer from 400 to 599, got %s. Use Response for other statuses.',
   },
+  CELLO_ERR_WORKERS_INVALID: {
+    message: '%s: workers must be \'auto\' (one per CPU) or a whole number from 1 up.',
+  },
+  CELLO_ERR_WORKERS_AFTER_START: {
+    message: 'listen({ workers }) in an app that already started in this process (ready() or inject() ran its startup hooks here). The primary must not start the app: call listen({ workers }) first, or serve from this process without workers.',
+  },
+  CELLO_ERR_WORKERS_START_FAILED: {
+    message: 'The app failed to start %s times in a row in a worker (the last one exited with %s before listening): giving up, and the primary exits with code 1. The worker\'s error is in the log above; run the app without workers to see it on its own.',
+  },
+  CELLO_ERR_WORKERS_WORKER_DIED: {
+    message: 'A worker process exited unexpectedly; another one is started.',
+  },
+  CELLO_ERR_WORKERS_KILLED: {
+    message: 'A worker did not exit after shutdownTimeout; the primary killed it.',
+  },
 } as const;
 
 export type CelloErrorCode = keyof typeof codes;
