@@ -52,6 +52,8 @@ import type { RouteInfo } from './routing/route-info.js';
 import { routeSchemas } from './routing/route-schemas.js';
 import type { RouteDefinition } from './routing/route-table.js';
 import { scanController } from './routing/scan-controllers.js';
+import { LiveStreams } from './realtime/live-streams.js';
+import { realtimeSettings, type SseOptions, type WebSocketOptions } from './realtime/realtime-options.js';
 
 export interface AppOptions {
   /** Controller classes; more can be added with `register()` before the app starts. */
@@ -74,6 +76,10 @@ export interface AppOptions {
   handleSignals?: boolean;
   /** Parent container for the app's own child container (default: tsyringe's root). */
   container?: DependencyContainer;
+  /** WebSocket routes: `maxPayload`, the largest message in bytes (default 1 MiB; over it the socket closes with 1009). */
+  websocket?: WebSocketOptions;
+  /** Server-sent events: `heartbeat`, seconds of silence before a comment keeps the connection open (default 15; `false`: none). */
+  sse?: SseOptions;
   /** Extra fastify options, for what Cello does not cover itself. */
   fastify?: Omit<FastifyServerOptions, 'logger' | 'bodyLimit' | 'trustProxy'>;
 }
@@ -173,7 +179,14 @@ export class App<S extends object = Record<string, any>> {
       throw HttpError.notFound(`Route ${request.method} ${request.url.split('?')[0]} not found`);
     });
 
-    this.#runtime = { container: this.container, log: this.fastify.log, overrides: this.#overrides, work: this.#work };
+    this.#runtime = {
+      container: this.container,
+      log: this.fastify.log,
+      overrides: this.#overrides,
+      work: this.#work,
+      streams: new LiveStreams(),
+      realtime: realtimeSettings(options.websocket, options.sse),
+    };
     this.register(...(options.controllers ?? []));
   }
 
@@ -212,6 +225,7 @@ export class App<S extends object = Record<string, any>> {
     for (const m of list) if (!httpMethods.includes(m)) throw celloError('CELLO_ERR_ROUTE_METHOD_UNKNOWN', [label, m, httpMethods.join(', ')], { site });
     const params = functionalParams(handler);
     this.#functional.push({
+      kind: 'http',
       methods: list,
       path: joinPath('', path, label),
       controller: null,
@@ -373,6 +387,7 @@ export class App<S extends object = Record<string, any>> {
       cache: this.cache,
       methodIndex: this.#methodIndex,
       instanceOf: (ctor) => instances.get(ctor)!,
+      closeTimeoutMs: this.#shutdownTimeoutMs(),
     });
     for (const def of table) freezeRow(def);
     Object.freeze(table);
@@ -423,6 +438,9 @@ export class App<S extends object = Record<string, any>> {
     const deadline = Date.now() + this.#shutdownTimeoutMs();
     try {
       if (wasStarted) await this.#ready?.catch(() => undefined);
+      // Event streams would hold their connections until the deadline: they end first (their
+      // sources' finally runs); WebSockets get 1001 from the plugin's preClose, in drainServers.
+      this.#runtime.streams.endAll();
       const cut = await drainServers(this.fastify, deadline);
       const idle = await this.#work.whenIdle(deadline - Date.now());
       if (cut > 0 || !idle) {
