@@ -2,6 +2,7 @@ import { WebSocket as WsClient } from 'ws';
 import {
   App, Controller, Depends, Get, Guard, HttpError, RequestContext, WebSocket, WebSocketConnection,
 } from '@cello/core';
+import { until } from './helpers/gate';
 
 interface User { name: string }
 
@@ -78,10 +79,6 @@ function connect(url: string, headers: Record<string, string> = {}): Promise<Ope
     });
     ws.on('error', reject);
   });
-}
-
-async function until(check: () => boolean): Promise<void> {
-  while (!check()) await new Promise((r) => setTimeout(r, 5));
 }
 
 describe('@WebSocket routes', () => {

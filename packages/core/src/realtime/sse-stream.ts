@@ -35,6 +35,7 @@ export class SseStream extends Readable implements LiveStream {
   #finished = false;
   #timer: NodeJS.Timeout | null = null;
   #attached: SseAttachment | null = null;
+  #returning: Promise<void> | null = null;
 
   constructor(source: AsyncIterable<unknown>, heartbeat?: number | false) {
     super();
@@ -130,33 +131,33 @@ export class SseStream extends Readable implements LiveStream {
     this.end();
   }
 
-  /** Ends the stream gracefully: the source is returned (its `finally` runs), then the response ends. */
+  /**
+   * Ends the stream gracefully: the response ends now, and the source is returned (its
+   * `finally` runs, at once or when a pending `await` in it settles); the stream's `close`,
+   * which the request's cleanup waits for, comes after that.
+   */
   end(): void {
     if (this.#finished || this.destroyed) return;
     this.#finished = true;
     this.#stopHeartbeat();
     this.#attached?.live?.delete(this);
     const iterator = this.#iterator;
-    if (iterator === null || typeof iterator.return !== 'function') {
-      this.push(null);
-      return;
-    }
-    this.#returnSource(iterator).then(() => this.push(null));
+    if (iterator !== null && typeof iterator.return === 'function') this.#returning = this.#returnSource(iterator);
+    this.push(null);
   }
 
   override _destroy(err: Error | null, callback: (err?: Error | null) => void): void {
     this.#stopHeartbeat();
     this.#attached?.live?.delete(this);
     const iterator = this.#iterator;
-    if (this.#finished || iterator === null || typeof iterator.return !== 'function') {
-      this.#finished = true;
-      callback(err);
-      return;
+    if (!this.#finished && iterator !== null && typeof iterator.return === 'function') {
+      // An async generator suspended in an `await` finishes that await first: its `finally`
+      // runs when it would next resume.
+      this.#returning = this.#returnSource(iterator);
     }
     this.#finished = true;
-    // An async generator suspended in an `await` finishes that await first: its `finally`
-    // runs when it would next resume.
-    this.#returnSource(iterator).then(() => callback(err));
+    if (this.#returning === null) callback(err);
+    else this.#returning.then(() => callback(err));
   }
 
   #returnSource(iterator: AsyncIterator<unknown>): Promise<void> {
