@@ -11,6 +11,7 @@ import { describeMachine } from './runner/machine.js';
 import { instrSection, loadSection, machineSection } from './runner/report.js';
 import { runInstrPhase } from './runner/run-instr.js';
 import { runLoadPhase } from './runner/run-load.js';
+import { realtimeSection, runRealtimePhase } from './runner/run-realtime.js';
 import { scenarios as allScenarios } from './scenarios.js';
 import { targets as allTargets } from './target-registry.js';
 
@@ -24,6 +25,11 @@ const help = `usage: npm run bench -- [flags]      (npm run bench:instr = --only
   --scenarios a,b       only these scenarios (${allScenarios.map((s) => s.id).join(', ')})
   --no-instr            skip the instruction counts
   --only-instr          only the instruction counts
+  --only-realtime       only the realtime benchmark: WebSocket echo vs plain ws, SSE vs
+                        hand-written node:http (uses --rounds, --seconds, --warmup)
+  --ws-connections 8    realtime: WebSocket clients
+  --ws-window 16        realtime: messages each client keeps in flight
+  --sse-streams 4       realtime: concurrent SSE streams
   --instr-jobs 2        instruction counts run side by side
   --instr-warmup 3000   requests before counting (JIT warm-up)
   --instr-requests 4000 requests counted
@@ -53,6 +59,10 @@ async function main(): Promise<number> {
       scenarios: { type: 'string' },
       'no-instr': { type: 'boolean', default: false },
       'only-instr': { type: 'boolean', default: false },
+      'only-realtime': { type: 'boolean', default: false },
+      'ws-connections': { type: 'string', default: '8' },
+      'ws-window': { type: 'string', default: '16' },
+      'sse-streams': { type: 'string', default: '4' },
       'instr-jobs': { type: 'string', default: '2' },
       'instr-warmup': { type: 'string', default: '3000' },
       'instr-requests': { type: 'string', default: '4000' },
@@ -67,6 +77,7 @@ async function main(): Promise<number> {
     console.log(help);
     return 0;
   }
+  if (o['only-realtime']) return realtime(o);
   const targets = list(allTargets, o.targets, 'target');
   const scenarios = list(allScenarios, o.scenarios, 'scenario');
   const log = (line: string) => console.error(line);
@@ -135,6 +146,29 @@ async function main(): Promise<number> {
     }
   }
   return failed ? 1 : 0;
+}
+
+async function realtime(o: Record<string, string | boolean | undefined>): Promise<number> {
+  const log = (line: string) => console.error(line);
+  const machine = describeMachine();
+  log('realtime: WebSocket echo and SSE, one server at a time');
+  const results = await runRealtimePhase({
+    rounds: Number(o.rounds),
+    seconds: Number(o.seconds),
+    warmupSeconds: Number(o.warmup),
+    sockets: Number(o['ws-connections']),
+    window: Number(o['ws-window']),
+    streams: Number(o['sse-streams']),
+    log,
+  });
+  const block = realtimeSection(results, machine.date);
+  console.log(['', machineSection(machine), '', block].join('\n'));
+  if (!o['no-write']) {
+    const file = join(benchRoot, 'BENCHMARKS.md');
+    updateBenchmarksFile(file, { realtime: block });
+    log(`wrote ${file}`);
+  }
+  return 0;
 }
 
 main().then(

@@ -13,6 +13,8 @@ export interface SseEvent {
 const lineBreak = /\r\n|\r|\n/;
 
 function lines(field: string, value: string): string {
+  // Most values are one line (JSON.stringify never writes a raw line break): no split for them.
+  if (value.indexOf('\n') === -1 && value.indexOf('\r') === -1) return `${field}: ${value}\n`;
   // A field cannot hold a line break: multi-line data becomes several `data:` lines (per the spec).
   let out = '';
   for (const line of value.split(lineBreak)) out += `${field}: ${line}\n`;
@@ -41,11 +43,13 @@ export function formatSseEvent(event: SseEvent): string {
     if (typeof event.retry !== 'number' || !(event.retry >= 0)) throw celloError('CELLO_ERR_SSE_EVENT_INVALID', [`retry must be a non-negative number of milliseconds, got ${String(event.retry)}`]);
     out += `retry: ${Math.floor(event.retry)}\n`;
   }
-  if (event.data !== undefined) out += lines('data', typeof event.data === 'string' ? event.data : JSON.stringify(event.data));
+  if (event.data !== undefined) out += typeof event.data === 'string' ? lines('data', event.data) : `data: ${JSON.stringify(event.data)}\n`;
   return `${out}\n`;
 }
 
 /** A yielded value as wire text: an `SseEvent` as it says, anything else as its `data`. */
 export function formatSseItem(item: unknown): string {
-  return formatSseEvent(isSseEvent(item) ? item : { data: item });
+  if (isSseEvent(item)) return formatSseEvent(item);
+  if (typeof item === 'string') return `${lines('data', item)}\n`;
+  return item === undefined ? '\n' : `data: ${JSON.stringify(item)}\n\n`;
 }

@@ -55,15 +55,30 @@ export class SseStream extends Readable implements LiveStream {
     if (this.#pulling || this.#finished) return;
     if (this.#iterator === null && !this.#start()) return;
     this.#pulling = true;
-    let step: Promise<IteratorResult<unknown>>;
+    void this.#pump(this.#iterator!);
+  }
+
+  // Pulls events while the response wants more, without going back through _read (a tick) for
+  // each one.
+  async #pump(iterator: AsyncIterator<unknown>): Promise<void> {
     try {
-      step = Promise.resolve(this.#iterator!.next());
+      for (;;) {
+        const step = await iterator.next();
+        if (this.#finished || this.destroyed) return;
+        if (step.done) {
+          this.#finished = true;
+          this.#stopHeartbeat();
+          this.push(null);
+          return;
+        }
+        this.#timer?.refresh();
+        if (!this.push(formatSseItem(step.value))) return;
+      }
     } catch (err) {
-      this.#pulling = false;
       this.#fail(err);
-      return;
+    } finally {
+      this.#pulling = false;
     }
-    step.then(this.#onStep, this.#onError);
   }
 
   #start(): boolean {
@@ -90,31 +105,6 @@ export class SseStream extends Readable implements LiveStream {
     if (this.#finished || this.destroyed) return;
     this.push(HEARTBEAT);
     this.#timer?.refresh();
-  };
-
-  readonly #onStep = (step: IteratorResult<unknown>): void => {
-    this.#pulling = false;
-    if (this.#finished || this.destroyed) return;
-    if (step.done) {
-      this.#finished = true;
-      this.#stopHeartbeat();
-      this.push(null);
-      return;
-    }
-    let text: string;
-    try {
-      text = formatSseItem(step.value);
-    } catch (err) {
-      this.#fail(err);
-      return;
-    }
-    this.#timer?.refresh();
-    this.push(text);
-  };
-
-  readonly #onError = (err: unknown): void => {
-    this.#pulling = false;
-    this.#fail(err);
   };
 
   // The source failed after the headers went out: no error response is possible. Logged, and the
