@@ -91,6 +91,17 @@ class EventsController {
     yield { comment: 'just a comment' };
   }
 
+  @Sse('/bad-id')
+  async *badId() {
+    try {
+      yield { id: '1', data: 'ok' };
+      yield { id: '2\ndata: forged', data: 'no' };
+      yield { id: '3', data: 'never' };
+    } finally {
+      log.push('generator finally');
+    }
+  }
+
   @Sse('/not-iterable')
   async notIterable() {
     return { oops: true };
@@ -201,6 +212,30 @@ describe('@Sse routes', () => {
     const res = await app.inject('/events/not-iterable');
     expect(res.statusCode).toBe(500);
     expect(sink.lines.some((l) => String(l.err?.code) === 'CELLO_ERR_SSE_NOT_ITERABLE')).toBe(true);
+  });
+
+  test('an id with a line break is refused: logged, the stream ends, the generator is returned', async () => {
+    await app.close();
+    const sink = logSink();
+    app = new App({ controllers: [EventsController], logger: { level: 'error', stream: sink.stream } as never, handleSignals: false });
+    const res = await app.inject('/events/bad-id');
+    expect(res.body).toBe('id: 1\ndata: ok\n\n');
+    expect(sink.lines.map((l) => l.code)).toEqual(['CELLO_ERR_SSE_EVENT_INVALID']);
+    await until(() => log.includes('generator finally'));
+  });
+
+  test('HEAD answers the headers without starting the generator', async () => {
+    const res = await app.inject({ method: 'HEAD', url: '/events/orders' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('text/event-stream; charset=utf-8');
+    expect(res.body).toBe('');
+    await until(() => log.length === 2);
+    expect(log).toEqual(['feed open', 'feed closed']);
+  });
+
+  test('Response.sse() refuses what is not an async iterable, and a bad heartbeat', () => {
+    expect(() => Response.sse([1, 2] as never)).toThrow(expect.objectContaining({ code: 'CELLO_ERR_SSE_NOT_ITERABLE' }));
+    expect(() => Response.sse((async function* () {})(), { heartbeat: -1 })).toThrow(expect.objectContaining({ code: 'CELLO_ERR_REALTIME_CONFIG' }));
   });
 
   test('app.close() ends open streams at once, and waits for the generator\'s finally and the cleanup', async () => {

@@ -20,6 +20,11 @@ function applyResponse(reply: FastifyReply, res: Response, policy: ResultPolicy)
   for (const name in headers) reply.header(name, headers[name]);
   const body = responseBody(res);
   if (body instanceof SseStream) {
+    // fastify would pipe a stream even for HEAD (node drops the bytes): an endless one would never end.
+    if (reply.request.method === 'HEAD') {
+      body.destroy();
+      return undefined;
+    }
     const streams = policy.streams;
     body.attach({ res: reply.raw, log: reply.log, heartbeat: streams?.heartbeat ?? 15, live: streams?.live ?? null, label: streams?.label ?? reply.request.url });
   }
