@@ -109,7 +109,10 @@ export function compileWebSocketRoute(def: RouteDefinition, env: WebSocketRouteE
       // The connection lives as long as the method.
       conn.close(1000);
       const finished = ex.finish(value);
-      if (isThenable(finished)) Promise.resolve(finished).catch(noop);
+      // A `before-response` cleanup that fails has no response to become: it is logged.
+      if (isThenable(finished)) {
+        Promise.resolve(finished).catch((err: unknown) => request.log.error({ err, code: 'CELLO_ERR_DI_CLEANUP_FAILED' }, `a cleanup of ${def.handlerName} failed`));
+      }
     };
 
     let result: unknown;
