@@ -405,7 +405,14 @@ export class App<S extends object = Record<string, any>> {
   async listen(options: ListenOptions = {}): Promise<string> {
     await this.ready();
     const address = await this.fastify.listen({ port: options.port ?? 3000, host: options.host ?? 'localhost' });
-    if (this.#fastPath !== null) for (const server of serverBindings(this.fastify).slice(1)) this.#installFastPath(server);
+    const extra = serverBindings(this.fastify).slice(1);
+    if (this.#fastPath !== null) for (const server of extra) this.#installFastPath(server);
+    // @fastify/websocket listens for upgrades on the main server only; a dual-stack listen
+    // ('localhost': ::1 and 127.0.0.1) must take WebSockets on both.
+    if (this.#routeTable().some((def) => def.kind === 'websocket')) {
+      const main = this.fastify.server;
+      for (const server of extra) server.on('upgrade', (req, socket, head) => main.emit('upgrade', req, socket, head));
+    }
     if (this.#options.handleSignals !== false && this.#removeSignalHandlers === undefined) {
       this.#removeSignalHandlers = handleSignals({
         close: () => this.close().then(() => this.#cleanClose),

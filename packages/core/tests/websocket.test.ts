@@ -181,9 +181,24 @@ describe('@WebSocket routes', () => {
     expect(await b.closed).toEqual({ code: 1011, reason: 'Internal error' });
   });
 
-  test('routes report their kind; WebSocket routes stay out of the OpenAPI document', async () => {
+  test('routes report their kind', async () => {
     const kinds = app.routes().map((r) => [r.path, r.kind]);
     expect(kinds).toEqual(expect.arrayContaining([['/ws/chat', 'websocket'], ['/ws/plain', 'http']]));
+  });
+
+  test('a dual-stack listen (localhost) takes WebSockets on every address it is bound to', async () => {
+    await app.close();
+    app = new App({ controllers: [ChatController], logger: false, handleSignals: false });
+    await app.listen({ port: 0, host: 'localhost' });
+    const addresses = app.fastify.addresses();
+    for (const address of addresses) {
+      const hostPart = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      const client = await connect(`ws://${hostPart}:${address.port}/ws/chat`, { authorization: 'Bearer erin' });
+      client.ws.send(address.family);
+      expect(JSON.parse(await client.next())).toEqual({ from: 'erin', text: address.family });
+      client.ws.close();
+      await client.closed;
+    }
   });
 });
 
