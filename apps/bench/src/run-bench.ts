@@ -12,6 +12,7 @@ import { instrSection, loadSection, machineSection } from './runner/report.js';
 import { runInstrPhase } from './runner/run-instr.js';
 import { runLoadPhase } from './runner/run-load.js';
 import { runWorkersPhase, workersSection } from './runner/run-workers.js';
+import { realtimeSection, runRealtimePhase } from './runner/run-realtime.js';
 import { scenarios as allScenarios } from './scenarios.js';
 import { targets as allTargets } from './target-registry.js';
 
@@ -28,6 +29,11 @@ const help = `usage: npm run bench -- [flags]      (npm run bench:instr = --only
   --only-workers        only req/s of Cello alone against Cello with listen({ workers })
                         (--scenarios, default hello; --rounds, --seconds, --warmup, --connections apply)
   --workers 2           worker processes for --only-workers
+  --only-realtime       only the realtime benchmark: WebSocket echo vs plain ws, SSE vs
+                        hand-written node:http (uses --rounds, --seconds, --warmup)
+  --ws-connections 8    realtime: WebSocket clients
+  --ws-window 16        realtime: messages each client keeps in flight
+  --sse-streams 4       realtime: concurrent SSE streams
   --instr-jobs 2        instruction counts run side by side
   --instr-warmup 3000   requests before counting (JIT warm-up)
   --instr-requests 4000 requests counted
@@ -59,6 +65,10 @@ async function main(): Promise<number> {
       'only-instr': { type: 'boolean', default: false },
       'only-workers': { type: 'boolean', default: false },
       workers: { type: 'string', default: '2' },
+      'only-realtime': { type: 'boolean', default: false },
+      'ws-connections': { type: 'string', default: '8' },
+      'ws-window': { type: 'string', default: '16' },
+      'sse-streams': { type: 'string', default: '4' },
       'instr-jobs': { type: 'string', default: '2' },
       'instr-warmup': { type: 'string', default: '3000' },
       'instr-requests': { type: 'string', default: '4000' },
@@ -73,6 +83,7 @@ async function main(): Promise<number> {
     console.log(help);
     return 0;
   }
+  if (o['only-realtime']) return realtime(o);
   const targets = list(allTargets, o.targets, 'target');
   const scenarios = list(allScenarios, o.scenarios, 'scenario');
   const log = (line: string) => console.error(line);
@@ -160,6 +171,29 @@ async function main(): Promise<number> {
     }
   }
   return failed ? 1 : 0;
+}
+
+async function realtime(o: Record<string, string | boolean | undefined>): Promise<number> {
+  const log = (line: string) => console.error(line);
+  const machine = describeMachine();
+  log('realtime: WebSocket echo and SSE, one server at a time');
+  const results = await runRealtimePhase({
+    rounds: Number(o.rounds),
+    seconds: Number(o.seconds),
+    warmupSeconds: Number(o.warmup),
+    sockets: Number(o['ws-connections']),
+    window: Number(o['ws-window']),
+    streams: Number(o['sse-streams']),
+    log,
+  });
+  const block = realtimeSection(results, machine.date);
+  console.log(['', machineSection(machine), '', block].join('\n'));
+  if (!o['no-write']) {
+    const file = join(benchRoot, 'BENCHMARKS.md');
+    updateBenchmarksFile(file, { realtime: block });
+    log(`wrote ${file}`);
+  }
+  return 0;
 }
 
 main().then(

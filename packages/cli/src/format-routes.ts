@@ -1,5 +1,7 @@
 /** One route as `cello routes` shows it; every field is already display-ready. */
 export interface RouteRow {
+  /** 'http', 'websocket' (`@WebSocket`) or 'sse' (`@Sse`). */
+  kind: string;
   methods: string[];
   path: string;
   handler: string;
@@ -20,6 +22,7 @@ export function toRow(def: unknown): RouteRow {
   const cache = d.cache as Loose | null | undefined;
   const rate = d.rateLimit as Loose | false | null | undefined;
   return {
+    kind: typeof d.kind === 'string' ? d.kind : 'http',
     methods: Array.isArray(d.methods) ? d.methods.map(String) : [],
     // fastify's `:id` shown in the `{id}` form users write.
     path: String(d.path ?? '').replace(/:([A-Za-z0-9_]+)/g, '{$1}'),
@@ -54,11 +57,18 @@ function rateCell(row: RouteRow): string {
   return `${requests}/${window}s${algorithm ? ` ${algorithm}` : ''}`;
 }
 
+// A WebSocket route is a GET that upgrades, an SSE route a GET that streams: shown as what they are.
+function methodCell(row: RouteRow): string {
+  if (row.kind === 'websocket') return 'WS';
+  if (row.kind === 'sse') return 'SSE';
+  return row.methods.join(',');
+}
+
 export function formatTable(rows: readonly RouteRow[]): string {
   if (rows.length === 0) return 'No routes.';
   const header = ['METHOD', 'PATH', 'HANDLER', 'GUARDS', 'CACHE', 'RATE LIMIT'];
   const cells = rows.map((r) => [
-    r.methods.join(','),
+    methodCell(r),
     r.path,
     r.handler,
     r.guards.length ? r.guards.join(', ') : '-',

@@ -33,6 +33,7 @@ describe('cello routes', () => {
     const rows = JSON.parse(result.stdout);
     expect(rows).toHaveLength(5);
     expect(rows[1]).toEqual({
+      kind: 'http',
       methods: ['GET'],
       path: '/users/{id}',
       handler: 'UsersController.get',
@@ -52,17 +53,22 @@ describe('cello routes', () => {
           cache: { ttl: 120, tags: ['items'] }, rateLimit: { algorithm: 'token-bucket', requests: 100, window: 60 } },
         { methods: ['POST'], path: '/items', handlerName: 'ItemsController.create', guards: [],
           cache: null, invalidateTags: ['items'], rateLimit: false },
+        { kind: 'websocket', methods: ['GET'], path: '/ws/chat', handlerName: 'ChatController.chat', guards: [], cache: null, rateLimit: null },
+        { kind: 'sse', methods: ['GET'], path: '/events', handlerName: 'EventsController.events', guards: [], cache: null, rateLimit: null },
       ] };`);
     const text = await runCli(['routes', '--entry', 'app.js'], { cwd: other });
     expect(text.code).toBe(0);
     const lines = text.stdout.trimEnd().split('\n').map((l) => l.trimEnd().split(/\s{2,}/));
     expect(lines[1]).toEqual(['GET,HEAD', '/items', 'ItemsController.list', '-', '120s [items]', '100/60s token-bucket']);
     expect(lines[2]).toEqual(['POST', '/items', 'ItemsController.create', '-', 'invalidates [items]', 'off']);
+    expect(lines[3]).toEqual(['WS', '/ws/chat', 'ChatController.chat', '-', '-', '-']);
+    expect(lines[4]).toEqual(['SSE', '/events', 'EventsController.events', '-', '-', '-']);
 
     const json = JSON.parse((await runCli(['routes', '--entry', 'app.js', '--json'], { cwd: other })).stdout);
     expect(json[0].cache).toEqual({ ttl: 120, tags: ['items'] });
     expect(json[0].rateLimit).toEqual({ requests: 100, window: 60, algorithm: 'token-bucket' });
-    expect(json[1]).toMatchObject({ invalidates: ['items'], rateLimit: 'off' });
+    expect(json[1]).toMatchObject({ kind: 'http', invalidates: ['items'], rateLimit: 'off' });
+    expect(json[2]).toMatchObject({ kind: 'websocket', methods: ['GET'], path: '/ws/chat' });
   });
 
   test('a default export that is an App works too', async () => {

@@ -1,6 +1,8 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { DependencyContainer } from 'tsyringe';
 import type { PendingWork } from './lifecycle/pending-work.js';
+import type { LiveStreams } from './realtime/live-streams.js';
+import type { RealtimeSettings } from './realtime/realtime-options.js';
 
 /** What the request path needs from its App, handed to compiled routes at startup. */
 export interface AppRuntime {
@@ -10,4 +12,8 @@ export interface AppRuntime {
   readonly overrides: ReadonlyMap<Function, Function>;
   /** Requests still running a handler, cleanup or background tasks; `close()` waits for it. */
   readonly work: PendingWork;
+  /** Open event streams, ended first by `close()`. */
+  readonly streams: LiveStreams;
+  /** WebSocket message limit and SSE heartbeat defaults. */
+  readonly realtime: RealtimeSettings;
 }

@@ -55,6 +55,8 @@ import { scanController } from './routing/scan-controllers.js';
 import { workerCount, type WorkersOption } from './workers/options.js';
 import { isClusterPrimary, killGraceMs, superviseWorkers, type WorkerSupervisor } from './workers/supervisor.js';
 import { exitAfterFailedStart, followPrimary } from './workers/worker.js';
+import { LiveStreams } from './realtime/live-streams.js';
+import { realtimeSettings, type SseOptions, type WebSocketOptions } from './realtime/realtime-options.js';
 
 export interface AppOptions {
   /** Controller classes; more can be added with `register()` before the app starts. */
@@ -77,6 +79,10 @@ export interface AppOptions {
   handleSignals?: boolean;
   /** Parent container for the app's own child container (default: tsyringe's root). */
   container?: DependencyContainer;
+  /** WebSocket routes: `maxPayload`, the largest message in bytes (default 1 MiB; over it the socket closes with 1009). */
+  websocket?: WebSocketOptions;
+  /** Server-sent events: `heartbeat`, seconds of silence before a comment keeps the connection open (default 15; `false`: none). */
+  sse?: SseOptions;
   /** Extra fastify options, for what Cello does not cover itself. */
   fastify?: Omit<FastifyServerOptions, 'logger' | 'bodyLimit' | 'trustProxy'>;
 }
@@ -184,7 +190,14 @@ export class App<S extends object = Record<string, any>> {
       throw HttpError.notFound(`Route ${request.method} ${request.url.split('?')[0]} not found`);
     });
 
-    this.#runtime = { container: this.container, log: this.fastify.log, overrides: this.#overrides, work: this.#work };
+    this.#runtime = {
+      container: this.container,
+      log: this.fastify.log,
+      overrides: this.#overrides,
+      work: this.#work,
+      streams: new LiveStreams(),
+      realtime: realtimeSettings(options.websocket, options.sse),
+    };
     this.register(...(options.controllers ?? []));
   }
 
@@ -223,6 +236,7 @@ export class App<S extends object = Record<string, any>> {
     for (const m of list) if (!httpMethods.includes(m)) throw celloError('CELLO_ERR_ROUTE_METHOD_UNKNOWN', [label, m, httpMethods.join(', ')], { site });
     const params = functionalParams(handler);
     this.#functional.push({
+      kind: 'http',
       methods: list,
       path: joinPath('', path, label),
       controller: null,
@@ -384,6 +398,7 @@ export class App<S extends object = Record<string, any>> {
       cache: this.cache,
       methodIndex: this.#methodIndex,
       instanceOf: (ctor) => instances.get(ctor)!,
+      closeTimeoutMs: this.#shutdownTimeoutMs(),
     });
     for (const def of table) freezeRow(def);
     Object.freeze(table);
@@ -418,7 +433,14 @@ export class App<S extends object = Record<string, any>> {
       if (workers !== undefined) exitAfterFailedStart();
       throw err;
     }
-    if (this.#fastPath !== null) for (const server of serverBindings(this.fastify).slice(1)) this.#installFastPath(server);
+    const extra = serverBindings(this.fastify).slice(1);
+    if (this.#fastPath !== null) for (const server of extra) this.#installFastPath(server);
+    // @fastify/websocket listens for upgrades on the main server only; a dual-stack listen
+    // ('localhost': ::1 and 127.0.0.1) must take WebSockets on both.
+    if (this.#routeTable().some((def) => def.kind === 'websocket')) {
+      const main = this.fastify.server;
+      for (const server of extra) server.on('upgrade', (req, socket, head) => main.emit('upgrade', req, socket, head));
+    }
     this.#handleSignals();
     return address;
   }
@@ -460,6 +482,9 @@ export class App<S extends object = Record<string, any>> {
       // The primary of a cluster started nothing itself: its work is stopping the workers.
       if (this.#workers !== undefined && !(await this.#workers.stop())) this.#cleanClose = false;
       if (wasStarted) await this.#ready?.catch(() => undefined);
+      // Event streams would hold their connections until the deadline: they end first (their
+      // sources' finally runs); WebSockets get 1001 from the plugin's preClose, in drainServers.
+      this.#runtime.streams.endAll();
       const cut = await drainServers(this.fastify, deadline);
       const idle = await this.#work.whenIdle(deadline - Date.now());
       if (cut > 0 || !idle) {

@@ -19,11 +19,17 @@ export { Get, Post, Put, Patch, Delete, Head, Options, All } from './decorators/
 export { Body, Query, Param, Header } from './decorators/params.js';
 export { Inject } from './decorators/inject.js';
 export { Injectable, Singleton } from './decorators/injectable.js';
-export type { ControllerOptions, RouteOptions, Constructor } from './metadata/types.js';
+export type { ControllerOptions, RouteOptions, RouteKind, Constructor } from './metadata/types.js';
 
+export { WebSocket, Sse } from './decorators/realtime.js';
+export type { WebSocketRouteOptions, SseRouteOptions } from './decorators/realtime.js';
+export { WebSocketConnection } from './realtime/websocket-connection.js';
+export type { WebSocketData, WebSocketClose } from './realtime/websocket-connection.js';
+export { WebSocketMessage } from './realtime/websocket-message.js';
+export type { WebSocketOptions, SseOptions } from './realtime/realtime-options.js';
 export { Request } from './http/request.js';
 export { Response } from './http/response.js';
-export type { ResponseInit, SseEvent, HeaderValue } from './http/response.js';
+export type { ResponseInit, SseInit, SseEvent, HeaderValue } from './http/response.js';
 export { HttpError } from './http/http-error.js';
 export type { HttpErrorOptions } from './http/http-error.js';
 export type { ErrorBody } from './http/error-response.js';

@@ -2,7 +2,7 @@
 // `bench:instr` leaves the req/s tables alone and the hand-written analysis survives every run.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
-export type BlockName = 'machine' | 'load' | 'instr' | 'workers';
+export type BlockName = 'machine' | 'load' | 'instr' | 'workers' | 'realtime';
 
 const template = `# Benchmarks
 
@@ -29,6 +29,11 @@ kept. How the harness works: [README](../../README.md#benchmarks).
 
 <!-- bench:workers:begin -->
 <!-- bench:workers:end -->
+
+## Realtime: WebSocket and server-sent events
+
+<!-- bench:realtime:begin -->
+<!-- bench:realtime:end -->
 `;
 
 export function updateBenchmarksFile(file: string, blocks: Partial<Record<BlockName, string>>): void {

@@ -19,7 +19,7 @@ export interface MachineInfo {
 const measuredPackages = [
   '@cello/core', 'fastify', '@fastify/jwt', '@fastify/rate-limit',
   '@nestjs/core', '@nestjs/common', '@nestjs/platform-fastify', '@nestjs/platform-express',
-  'class-validator', 'class-transformer', 'autocannon',
+  'class-validator', 'class-transformer', 'autocannon', 'ws', '@fastify/websocket',
 ];
 
 function versionOf(name: string, from: string): string {

@@ -5,8 +5,11 @@ import net from 'node:net';
 import type { Target } from '../target-registry.js';
 import { send } from './http-request.js';
 
-export interface RunningTarget {
-  target: Target;
+/** What can be started: a program that serves GET /hello once it is up. */
+export type Startable = Pick<Target, 'label' | 'entry'>;
+
+export interface RunningTarget<T extends Startable = Target> {
+  target: T;
   port: number;
   /** Milliseconds from spawn to the first 200 on GET /hello. */
   startupMs: number;
@@ -54,7 +57,7 @@ export interface StartOptions {
   gracefulStop?: boolean;
 }
 
-export async function startTarget(target: Target, options: StartOptions = {}): Promise<RunningTarget> {
+export async function startTarget<T extends Startable = Target>(target: T, options: StartOptions = {}): Promise<RunningTarget<T>> {
   const port = await freePort();
   const started = process.hrtime.bigint();
   // NODE_ENV=production as instr-per-request.mjs sets it: express and others branch on it.

@@ -184,6 +184,28 @@ export const codes = {
   CELLO_ERR_WORKERS_KILLED: {
     message: 'A worker did not exit after shutdownTimeout; the primary killed it.',
   },
+  CELLO_ERR_REALTIME_CONFIG: {
+    message: 'Invalid realtime setting: %s.',
+  },
+  CELLO_ERR_WEBSOCKET_PARAM_OUTSIDE: {
+    message: '%s takes a WebSocketConnection (parameter %s), but it is not a @WebSocket route. Declare it with @WebSocket(path) instead of @Get, or remove the parameter.',
+  },
+  CELLO_ERR_WEBSOCKET_HANDLER_FAILED: {
+    status: 500,
+    message: 'The WebSocket handler %s failed; the socket was closed with 1011.',
+  },
+  CELLO_ERR_SSE_NOT_ITERABLE: {
+    status: 500,
+    message: '%s must return an async iterable of events (write it as `async *method()`), got %s.',
+  },
+  CELLO_ERR_SSE_EVENT_INVALID: {
+    status: 500,
+    message: 'Invalid server-sent event: %s.',
+  },
+  CELLO_ERR_SSE_SOURCE_FAILED: {
+    status: 500,
+    message: 'The event source of %s failed while streaming; the stream was ended.',
+  },
 } as const;
 
 export type CelloErrorCode = keyof typeof codes;

@@ -1,17 +1,19 @@
 import { Readable } from 'node:stream';
 import { celloError } from '../errors/cello-error.js';
+import { checkHeartbeat } from '../realtime/realtime-options.js';
+import { SseStream } from '../realtime/sse-stream.js';
+
+export type { SseEvent } from '../realtime/sse-format.js';
 
 export type HeaderValue = string | number | readonly string[];
 export type ResponseInit = number | { status?: number; headers?: Record<string, HeaderValue> };
 
-/** One server-sent event. `data` that is not a string is JSON-encoded. */
-export interface SseEvent {
-  data?: unknown;
-  event?: string;
-  id?: string;
-  /** Reconnection delay for the client, in milliseconds. */
-  retry?: number;
-  comment?: string;
+/** Options of `Response.sse()`. */
+export interface SseInit {
+  status?: number;
+  headers?: Record<string, HeaderValue>;
+  /** Seconds without an event before a heartbeat comment, or `false` for none (default: the app's `sse.heartbeat`, 15). */
+  heartbeat?: number | false;
 }
 
 type BodyKind = 'json' | 'raw' | 'empty';
@@ -33,33 +35,6 @@ function checkStatus(status: number): number {
     throw celloError('CELLO_ERR_RESPONSE_INVALID', [`status must be an integer from 100 to 599, got ${status}`]);
   }
   return status;
-}
-
-function sseLines(field: string, value: string): string {
-  // A field cannot hold a newline: multi-line data becomes several `data:` lines (per the SSE spec).
-  let out = '';
-  for (const line of value.split(/\r\n|\r|\n/)) out += `${field}: ${line}\n`;
-  return out;
-}
-
-/** Formats one event as the text/event-stream wire format. */
-export function formatSseEvent(event: SseEvent): string {
-  let out = '';
-  if (event.comment !== undefined) out += sseLines('', event.comment);
-  if (event.event !== undefined) out += sseLines('event', event.event);
-  if (event.id !== undefined) out += sseLines('id', String(event.id));
-  if (event.retry !== undefined) out += `retry: ${Math.floor(event.retry)}\n`;
-  if (event.data !== undefined) {
-    out += sseLines('data', typeof event.data === 'string' ? event.data : JSON.stringify(event.data));
-  }
-  return `${out}\n`;
-}
-
-async function* sseStream(events: AsyncIterable<SseEvent | unknown>): AsyncGenerator<string> {
-  for await (const item of events) {
-    const isEvent = item !== null && typeof item === 'object' && ('data' in item || 'event' in item || 'comment' in item);
-    yield formatSseEvent(isEvent ? (item as SseEvent) : { data: item });
-  }
 }
 
 /**
@@ -131,10 +106,18 @@ export class Response {
 
   /**
    * Server-sent events: each item is an `SseEvent` (`{ event, id, data, retry }`) or a bare value
-   * sent as `data`. The iterable is closed (its `finally` runs) when the client goes away.
+   * sent as `data` (JSON-encoded unless a string), written as soon as the iterable produces it.
+   * The iterable is returned (an async generator's `finally` runs) when the client goes away.
+   *
+   * @example
+   * return Response.sse(watchOrders(), { heartbeat: 30 });
    */
-  static sse(events: AsyncIterable<SseEvent | unknown>, init?: ResponseInit): Response {
-    const res = new Response(Readable.from(sseStream(events), { objectMode: false }), init);
+  static sse(events: AsyncIterable<unknown>, init: SseInit = {}): Response {
+    if (events === null || typeof (events as Partial<AsyncIterable<unknown>>)?.[Symbol.asyncIterator] !== 'function') {
+      throw celloError('CELLO_ERR_SSE_NOT_ITERABLE', ['Response.sse()', events === null ? 'null' : typeof events]);
+    }
+    const heartbeat = init.heartbeat === undefined ? undefined : checkHeartbeat(init.heartbeat, 'Response.sse()');
+    const res = new Response(new SseStream(events, heartbeat), { status: init.status, headers: init.headers });
     res.headers['content-type'] ??= 'text/event-stream; charset=utf-8';
     res.headers['cache-control'] ??= 'no-cache';
     res.headers['x-accel-buffering'] ??= 'no';

@@ -1,4 +1,6 @@
 import type { FastifyReply } from 'fastify';
+import type { LiveStreams } from '../realtime/live-streams.js';
+import { SseStream } from '../realtime/sse-stream.js';
 import { Response } from './response.js';
 import { isEmptyResult, responseBody } from './result-body.js';
 
@@ -8,13 +10,25 @@ export interface ResultPolicy {
   readonly status: number;
   /** True when the route set `status` itself (then an empty result keeps it instead of 204). */
   readonly explicitStatus: boolean;
+  /** Where an event stream sent by the route registers, and its default heartbeat (absent: none, 15 s). */
+  readonly streams?: { readonly live: LiveStreams; readonly heartbeat: number | false; readonly label: string };
 }
 
-function applyResponse(reply: FastifyReply, res: Response): unknown {
+function applyResponse(reply: FastifyReply, res: Response, policy: ResultPolicy): unknown {
   reply.code(res.status);
   const headers = res.headers;
   for (const name in headers) reply.header(name, headers[name]);
-  return responseBody(res);
+  const body = responseBody(res);
+  if (body instanceof SseStream) {
+    // fastify would pipe a stream even for HEAD (node drops the bytes): an endless one would never end.
+    if (reply.request.method === 'HEAD') {
+      body.destroy();
+      return undefined;
+    }
+    const streams = policy.streams;
+    body.attach({ res: reply.raw, log: reply.log, heartbeat: streams?.heartbeat ?? 15, live: streams?.live ?? null, label: streams?.label ?? reply.request.url });
+  }
+  return body;
 }
 
 /**
@@ -27,7 +41,7 @@ export function toPayload(reply: FastifyReply, value: unknown, policy: ResultPol
     reply.code(policy.explicitStatus ? policy.status : 204);
     return undefined;
   }
-  if (value instanceof Response) return applyResponse(reply, value);
+  if (value instanceof Response) return applyResponse(reply, value, policy);
   if (policy.status !== 200) reply.code(policy.status);
   return value;
 }

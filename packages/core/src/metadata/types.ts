@@ -37,9 +37,18 @@ export interface RouteOptions {
   cache?: CacheOptions;
   /** Tags to invalidate after a 2xx answer (as `@InvalidateCache()`). */
   invalidateCache?: InvalidateOptions;
+  /** `@WebSocket` routes: the largest message accepted, in bytes (default: the app's `websocket.maxPayload`). */
+  maxPayload?: number;
+  /** `@Sse` routes: seconds of silence before a heartbeat comment, or `false` for none (default: the app's `sse.heartbeat`). */
+  heartbeat?: number | false;
 }
 
+/** What a route speaks: plain HTTP, a WebSocket (`@WebSocket`) or server-sent events (`@Sse`). */
+export type RouteKind = 'http' | 'websocket' | 'sse';
+
 export interface RouteMeta {
+  /** Default 'http'. */
+  kind?: RouteKind;
   methods: readonly HttpMethod[];
   path: string;
   propertyKey: string;

@@ -76,7 +76,8 @@ class DocumentBuilder {
     const fieldError = this.#registry.addBuiltin('FieldError', fieldErrorSchema());
     const paths: Record<string, OpenApiPathItem> = {};
     for (const def of routes) {
-      if (this.#options.exclude?.(def)) continue;
+      // OpenAPI 3.1 has no way to describe a WebSocket (that is AsyncAPI's job): left out.
+      if (def.kind === 'websocket' || this.#options.exclude?.(def)) continue;
       const item = (paths[toOpenApiPath(def.path)] ??= {});
       for (const method of def.methods) {
         item[method.toLowerCase() as keyof OpenApiPathItem] = this.#operation(def, method);
@@ -174,6 +175,11 @@ class DocumentBuilder {
 
   #success(def: RouteInfo, status: number): OpenApiResponse {
     const response: OpenApiResponse = { description: statusText(status) };
+    if (def.kind === 'sse') {
+      response.description = 'A stream of server-sent events';
+      response.content = { 'text/event-stream': { schema: { type: 'string' } } };
+      return response;
+    }
     const declared = def.options.response;
     const type = Array.isArray(declared) ? declared[0] : declared;
     if (status !== 204 && status !== 304 && isDtoClass(type)) {

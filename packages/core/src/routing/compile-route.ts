@@ -10,6 +10,7 @@ import type { Composed } from '../middleware/middleware.js';
 import { CacheStage } from '../cache/cache-stage.js';
 import type { ResponseCache } from '../cache/response-cache.js';
 import { Response } from '../http/response.js';
+import { sseHandler } from '../realtime/sse-route.js';
 import { paramKinds } from './params/kinds.js';
 import type { Binder, BinderPlan } from './params/param-kind.js';
 import type { RouteDefinition } from './route-table.js';
@@ -161,8 +162,12 @@ export function compileRoute(def: RouteDefinition, env: CompileEnv): RouteHandle
   const asyncAt = plans.map((p) => p.isAsync);
   const hasAsyncParams = asyncAt.includes(true);
   const needsContext = env.early || plans.some((p) => p.needsContext);
-  const policy: ResultPolicy = { status: def.options.status ?? 200, explicitStatus: def.options.status !== undefined };
-  const fn = def.handler;
+  const policy: ResultPolicy = {
+    status: def.options.status ?? 200,
+    explicitStatus: def.options.status !== undefined,
+    streams: { live: runtime.streams, heartbeat: runtime.realtime.heartbeat, label: def.handlerName },
+  };
+  const fn = def.kind === 'sse' ? sseHandler(def) : def.handler;
   const call = hasAsyncParams ? makeAsyncCall(fn, env.instance, binders, asyncAt) : makeCall(fn, env.instance, binders);
   // The exchange of this request: the one the guard hook made, or a new one.
   const exchange = env.early

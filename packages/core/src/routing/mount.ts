@@ -8,6 +8,9 @@ import type { ResponseCache } from '../cache/response-cache.js';
 import type { FeatureRegistry } from '../features/registry.js';
 import { guardHook, instantiateGuards } from '../guards/run-guards.js';
 import type { Composed } from '../middleware/middleware.js';
+import { celloError } from '../errors/cello-error.js';
+import { mountWebSocketRoutes, type WebSocketFastifyRoute } from '../realtime/websocket-mount.js';
+import { compileWebSocketRoute } from '../realtime/websocket-route.js';
 import { compileRoute } from './compile-route.js';
 import type { MethodIndex } from './method-index.js';
 import type { RouteDefinition } from './route-table.js';
@@ -22,6 +25,14 @@ export interface MountEnv {
   readonly methodIndex: MethodIndex;
   /** The app's instance of a controller. */
   instanceOf(controller: Function): object;
+  /** How long close() waits for WebSocket clients to answer the 1001, in ms. */
+  readonly closeTimeoutMs: number;
+}
+
+function checkSocketParam(def: RouteDefinition): void {
+  if (def.kind === 'websocket') return;
+  const p = def.params.find((q) => q.kind === 'websocket');
+  if (p !== undefined) throw celloError('CELLO_ERR_WEBSOCKET_PARAM_OUTSIDE', [def.handlerName, p.index], { site: def.site });
 }
 
 /**
@@ -31,8 +42,20 @@ export interface MountEnv {
  */
 export function mountRoutes(table: readonly RouteDefinition[], env: MountEnv): CacheFastPath | null {
   const fastPath = env.cache.store instanceof MemoryCacheStore ? new CacheFastPath(env.cache) : null;
+  const sockets: WebSocketFastifyRoute[] = [];
+  let maxPayload = env.runtime.realtime.maxPayload;
   for (const def of table) {
+    checkSocketParam(def);
     const guards = def.guards.length > 0 ? instantiateGuards(def.guards, env.container, def.handlerName, def.site) : [];
+    if (def.kind === 'websocket') {
+      const limit = def.options.maxPayload ?? env.runtime.realtime.maxPayload;
+      maxPayload = Math.max(maxPayload, limit);
+      const compiled = compileWebSocketRoute(def, { runtime: env.runtime, instance: def.controller ? env.instanceOf(def.controller) : null, guards, maxPayload: limit });
+      const hooks = env.features.hooksFor(def);
+      sockets.push({ method: 'GET', url: def.path, ...hooks, onRequest: [...(hooks.onRequest ?? []), compiled.prepare], handler: compiled.handler });
+      env.methodIndex.add(def.methods, def.path);
+      continue;
+    }
     const early = guards.filter((g) => g.readsBody !== true);
     const late = guards.filter((g) => g.readsBody === true);
     const hooks = env.features.hooksFor(def);
@@ -58,5 +81,6 @@ export function mountRoutes(table: readonly RouteDefinition[], env: MountEnv): C
     });
     env.methodIndex.add(def.methods, def.path);
   }
+  if (sockets.length > 0) mountWebSocketRoutes(env.fastify, sockets, { maxPayload, closeTimeoutMs: env.closeTimeoutMs });
   return fastPath === null || fastPath.isEmpty ? null : fastPath;
 }

@@ -2,14 +2,15 @@ import type { CachePolicy } from '../cache/cache-options.js';
 import type { GuardLike } from '../guards/guard.js';
 import type { HttpMethod } from '../http/methods.js';
 import type { RateLimitRule } from '../middleware/rate-limit/config.js';
-import type { Constructor, RouteOptions } from '../metadata/types.js';
+import type { Constructor, RouteKind, RouteOptions } from '../metadata/types.js';
 import type { JsonSchema } from '../validation/dto-schema.js';
 
 /** Where a handler parameter's value comes from. */
 export type ParamKind =
   | 'request' | 'context' | 'background'
   | 'body' | 'query' | 'param' | 'header'
-  | 'inject' | 'depends';
+  | 'inject' | 'depends'
+  | 'websocket';
 
 /** One handler parameter: how it is bound, decided once at startup. */
 export interface ParamInfo {
@@ -49,6 +50,8 @@ export interface RouteSchemas {
  * known before the first request; the rows `app.routes()` returns are frozen.
  */
 export interface RouteInfo {
+  /** `'websocket'` for `@WebSocket` routes (a GET upgraded to a socket), `'sse'` for `@Sse` routes. */
+  readonly kind: RouteKind;
   readonly methods: readonly HttpMethod[];
   /** fastify syntax (`/users/:id`). */
   readonly path: string;

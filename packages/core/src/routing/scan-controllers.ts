@@ -34,6 +34,7 @@ export function scanController(ctor: Constructor): RouteDefinition[] {
     const flags = getRouteFlags(ctor, route.propertyKey);
     const params = paramDefinitions(paramOwner(ctor, route.propertyKey), route.propertyKey, handler, handlerName, route.site);
     return {
+      kind: route.kind ?? 'http',
       methods: route.methods,
       path: joinPath(meta.prefix, route.path, handlerName),
       controller: ctor,

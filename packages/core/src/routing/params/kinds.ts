@@ -9,11 +9,13 @@ import type { ParamKindSpec } from './param-kind.js';
 import { pathParam } from './path-param.js';
 import { queryParam } from './query.js';
 import { requestParam } from './request.js';
+import { websocketParam } from './websocket.js';
 
 const all: readonly ParamKindSpec[] = [
   requestParam, contextParam, backgroundParam,
   bodyParam, queryParam, pathParam, headerParam,
   injectParam, dependsParam,
+  websocketParam,
 ];
 
 /** Every parameter kind, by name. A new kind is one file plus one entry here. */
