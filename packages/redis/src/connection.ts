@@ -163,11 +163,15 @@ export class RedisConnection {
       this.client.off('error', this.#onError);
       return;
     }
-    if (this.client.status === 'ready') {
-      await this.bounded(this.client.quit()).catch(() => undefined);
-    }
+    const client = this.client;
+    const ended = client.status === 'end' ? Promise.resolve() : new Promise<void>((resolve) => {
+      client.once('end', resolve);
+      setTimeout(resolve, this.timeoutMs * 5).unref();
+    });
+    if (client.status === 'ready') await client.quit().catch(() => undefined);
     // Also stops a reconnect in progress: its timer would keep the process alive.
-    this.client.disconnect();
+    client.disconnect();
+    await ended;
     // Errors of the closing socket must not reach 'error' without a listener (that would throw).
     this.client.on('error', () => undefined);
     this.client.off('error', this.#onError);
