@@ -1,0 +1,107 @@
+// `npm run bench:redis`: instructions per request of one rate-limited route, Cello against raw
+// fastify with @fastify/rate-limit, each with its memory store and its Redis store. Only the
+// app's process is counted (Redis's own work is the same for both: one script per request).
+// Needs Redis at REDIS_URL (default redis://127.0.0.1:6379); writes the bench:redis block of
+// BENCHMARKS.md.
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { benchRoot, distDir } from './paths.js';
+import { updateBenchmarksFile } from './runner/benchmarks-file.js';
+import { countInstructions, defaultInstrTool, instrToolProblem } from './runner/instr.js';
+import { currentCommit } from './runner/instr-store.js';
+import { describeMachine } from './runner/machine.js';
+import type { Scenario } from './scenarios.js';
+import type { Target } from './target-registry.js';
+import { rateLimit } from './fixtures/rate-limit.js';
+
+const help = `usage: npm run bench:redis -- [flags]
+  --repeat 2            counts per cell; the least is kept (a busy machine only adds)
+  --instr-warmup 3000   requests before counting (JIT warm-up)
+  --instr-requests 4000 requests counted
+  --instr-tool PATH     instr-per-request.mjs (default ../shared/tools/ from the repo root)
+  --no-write            print only; do not update BENCHMARKS.md`;
+
+interface Cell { framework: 'cello' | 'fastify'; store: 'memory' | 'redis'; label: string }
+
+const cells: readonly Cell[] = [
+  { framework: 'fastify', store: 'memory', label: 'raw fastify + @fastify/rate-limit, memory' },
+  { framework: 'fastify', store: 'redis', label: 'raw fastify + @fastify/rate-limit, Redis' },
+  { framework: 'cello', store: 'memory', label: 'Cello, MemoryRateLimitStore' },
+  { framework: 'cello', store: 'redis', label: 'Cello, RedisRateLimitStore' },
+];
+
+const scenario = {
+  id: 'hello',
+  title: 'rate-limited route',
+  request: { method: 'GET', path: '/limited' },
+  expect: { status: 200, body: { ok: true } },
+  rejects: [],
+  also: [],
+  minRatio: 1,
+} as unknown as Scenario;
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+async function main(): Promise<number> {
+  const { values: o } = parseArgs({
+    options: {
+      repeat: { type: 'string', default: '2' },
+      'instr-warmup': { type: 'string', default: '3000' },
+      'instr-requests': { type: 'string', default: '4000' },
+      'instr-tool': { type: 'string', default: defaultInstrTool },
+      'no-write': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (o.help) {
+    console.log(help);
+    return 0;
+  }
+  const problem = instrToolProblem(o['instr-tool']);
+  if (problem) throw new Error(problem);
+  const counts = new Map<Cell, number[]>();
+  for (const cell of cells) {
+    const target = { id: cell.framework, label: cell.label, entry: join(distDir, 'targets', 'rate-limit', `${cell.framework}.js`), unsupported: {} } as Target;
+    // The target inherits the environment: this picks its store.
+    process.env.RATE_LIMIT_STORE = cell.store;
+    const runs: number[] = [];
+    for (let i = 0; i < Math.max(1, Number(o.repeat)); i++) {
+      const r = await countInstructions(target, scenario, { tool: o['instr-tool'], warmup: Number(o['instr-warmup']), requests: Number(o['instr-requests']) });
+      const wrong = Object.keys(r.statuses).filter((s) => s !== '200');
+      if (wrong.length > 0) throw new Error(`${cell.label} answered ${JSON.stringify(r.statuses)}, not only 200`);
+      runs.push(r.instructionsPerRequest);
+      console.error(`${cell.label}: ${fmt(r.instructionsPerRequest)} instructions/request`);
+    }
+    counts.set(cell, runs);
+  }
+  const least = (c: Cell) => Math.min(...counts.get(c)!);
+  const of = (framework: Cell['framework'], store: Cell['store']) => least(cells.find((c) => c.framework === framework && c.store === store)!);
+  const celloRedis = of('cello', 'redis');
+  const fastifyRedis = of('fastify', 'redis');
+  const machine = describeMachine();
+  const lines = [
+    `${machine.date} at ${currentCommit()}: one route, \`GET /limited\`, limited to ${rateLimit.max.toLocaleString('en-US')} requests per ${rateLimit.windowSeconds} s (never refused), Redis on the same host. CPU instructions per request of the app's process under callgrind (${o['instr-warmup']} warm-up requests, ${o['instr-requests']} counted, 16 in flight; the least of ${o.repeat} runs). Redis's own work is not counted: one script per request either way.`,
+    '',
+    '| target | instructions/request | runs |',
+    '| --- | --: | --- |',
+    ...cells.map((c) => `| ${c.label} | ${fmt(least(c))} | ${counts.get(c)!.map(fmt).join(', ')} |`),
+    '',
+    `Redis instead of memory costs Cello ${fmt(celloRedis - of('cello', 'memory'))} instructions per request and @fastify/rate-limit ${fmt(fastifyRedis - of('fastify', 'memory'))}. Cello's Redis route costs ${(celloRedis / fastifyRedis).toFixed(2)}x @fastify/rate-limit's on Redis ${celloRedis <= fastifyRedis ? '(✓ no more)' : '(✗ more: it must cost no more)'}.`,
+  ];
+  const block = lines.join('\n');
+  console.log(block);
+  if (!o['no-write']) {
+    const file = join(benchRoot, 'BENCHMARKS.md');
+    updateBenchmarksFile(file, { redis: block });
+    console.error(`wrote ${file}`);
+  }
+  return celloRedis <= fastifyRedis ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(2);
+  },
+);
