@@ -1,5 +1,7 @@
 import { describeWithRedis, dropKeys, redisUrl, startInstance, uniquePrefix, type Instance } from './support/redis';
 
+jest.setTimeout(90_000);
+
 // Two instances of one app in separate processes, sharing only Redis, with clocks 2.5 hours
 // apart: they enforce one limit and see each other's invalidations.
 describeWithRedis('two app instances sharing one Redis', () => {
@@ -13,7 +15,7 @@ describeWithRedis('two app instances sharing one Redis', () => {
       startInstance({ ...env, CLOCK_SKEW_MS: String(60 * 60_000) }),
       startInstance({ ...env, CLOCK_SKEW_MS: String(-90 * 60_000) }),
     ]);
-  }, 30_000);
+  }, 90_000);
 
   afterAll(async () => {
     await Promise.all([a?.stop(), b?.stop()]);

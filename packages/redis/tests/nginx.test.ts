@@ -1,6 +1,8 @@
 import { describeWithRedis, dropKeys, redisUrl, startInstance, uniquePrefix, type Instance } from './support/redis';
 import { nginxBinary, startNginx, type LoadBalancer } from './support/nginx';
 
+jest.setTimeout(90_000);
+
 // Two instances behind a real load balancer (Debian's nginx; .ci/run installs it), sharing Redis.
 const binary = nginxBinary();
 if (binary === null && !process.env.CI) console.warn('Skipping the nginx tests: nginx is not installed (apt-get install -y nginx). CI runs them.');
@@ -17,7 +19,7 @@ describeNginx('two instances behind nginx, sharing Redis', () => {
     const env = { REDIS_URL: redisUrl, PREFIX: prefix, LIMIT: '50', COMMAND_TIMEOUT: '2000', SLOW_MS: '400' };
     [a, b] = await Promise.all([startInstance(env), startInstance(env)]);
     lb = await startNginx(binary, [a.url, b.url].map((u) => new URL(u).host));
-  }, 30_000);
+  }, 90_000);
 
   afterAll(async () => {
     await lb?.stop();

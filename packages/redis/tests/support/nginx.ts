@@ -69,7 +69,7 @@ ${upstreams.map((u) => `    server ${u} max_fails=1 fail_timeout=10s;`).join('\n
       await fetch(url + '/pid');
       break;
     } catch {
-      if (i > 100) throw new Error(`nginx did not answer on ${url}: ${stderr}`);
+      if (i > 400) throw new Error(`nginx did not answer on ${url}: ${stderr}`);
       await new Promise((r) => setTimeout(r, 50));
     }
   }

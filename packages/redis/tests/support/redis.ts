@@ -66,7 +66,7 @@ export function freePort(): Promise<number> {
   });
 }
 
-function waitForLine(child: ChildProcess, pattern: RegExp, what: string, ms = 15_000): Promise<RegExpExecArray> {
+function waitForLine(child: ChildProcess, pattern: RegExp, what: string, ms = 60_000): Promise<RegExpExecArray> {
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';
@@ -137,7 +137,7 @@ export async function startRedisServer(): Promise<RedisServer> {
   const start = async (): Promise<void> => {
     child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning'], { stdio: ['ignore', 'pipe', 'pipe'] });
     child.on('error', () => undefined);
-    for (let i = 0; i < 100; i++) {
+    for (let i = 0; i < 400; i++) {
       if (probeRedis(`redis://127.0.0.1:${port}`).ok) return;
       if (child.exitCode !== null) break;
       await new Promise((r) => setTimeout(r, 50));
