@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { HttpError, type RateLimitDecision, type RateLimitRule, type RateLimitStore } from '@cello/core';
 import { connectionOptions, RedisConnection, type RedisConnectionOptions } from './connection.js';
 import { slidingWindowScript, tokenBucketScript } from './rate-limit-scripts.js';
+import { isNoScript } from './lua-script.js';
 
 export interface RedisRateLimitStoreOptions extends RedisConnectionOptions {
   /**
@@ -24,11 +25,13 @@ type Reply = [allowed: number, remaining: number, reset: number, retryAfter: num
 export class RedisRateLimitStore implements RateLimitStore {
   readonly #connection: RedisConnection;
   readonly #failClosed: boolean;
+  readonly #keyPrefix: string;
 
   constructor(target?: string | Redis | RedisRateLimitStoreOptions, options?: RedisRateLimitStoreOptions) {
     const resolved = connectionOptions('RedisRateLimitStore', target, options);
     this.#failClosed = resolved.failClosed === true;
     this.#connection = new RedisConnection(resolved, this.#failClosed ? 'rate-limited requests are refused with 503' : 'rate limits are not enforced: requests pass uncounted');
+    this.#keyPrefix = `${this.#connection.prefix}rl:`;
   }
 
   /** The ioredis client in use. */
@@ -42,9 +45,18 @@ export class RedisRateLimitStore implements RateLimitStore {
     if (usable !== true) usable = await usable;
     if (!usable) return this.#unavailable(new Error(`not connected (${connection.client.status})`));
     const script = rule.algorithm === 'token-bucket' ? tokenBucketScript : slidingWindowScript;
+    const redisKey = this.#keyPrefix + key;
+    const windowMs = rule.window * 1000;
     let reply: Reply;
     try {
-      reply = await connection.bounded(script.run(connection.client, [connection.prefix + 'rl:' + key], [rule.requests, rule.window * 1000])) as Reply;
+      // EVALSHA straight from here (no wrapper per request); NOSCRIPT is the rare path.
+      try {
+        reply = await connection.bounded(connection.client.evalsha(script.sha, 1, redisKey, rule.requests, windowMs)) as Reply;
+      } catch (err) {
+        if (!isNoScript(err)) throw err;
+        await connection.bounded(script.load(connection.client));
+        reply = await connection.bounded(connection.client.evalsha(script.sha, 1, redisKey, rule.requests, windowMs)) as Reply;
+      }
     } catch (err) {
       return this.#unavailable(err);
     }
