@@ -70,6 +70,7 @@ export class RedisConnection {
   readonly #onError = (err: Error): void => this.failed(err);
   #down = false;
   #everReady: boolean;
+  #firstReady: Promise<boolean> | null = null;
   #closed = false;
 
   constructor(options: RedisConnectionOptions, what: string) {
@@ -111,17 +112,19 @@ export class RedisConnection {
       return true;
     }
     if (this.#everReady || this.#closed || (status !== 'connecting' && status !== 'connect' && status !== 'wait')) return false;
-    return new Promise<boolean>((resolve) => {
+    // One wait shared by every request that arrives during the first connection.
+    return (this.#firstReady ??= new Promise<boolean>((resolve) => {
       const done = (ok: boolean): void => {
         clearTimeout(timer);
         this.client.off('ready', onReady);
+        this.#firstReady = null;
         resolve(ok);
       };
       const onReady = (): void => done(true);
       const timer = setTimeout(done, this.timeoutMs, false);
       timer.unref();
       this.client.once('ready', onReady);
-    });
+    }));
   }
 
   /** `command`, bounded by the timeout when the client does not bound it itself. */

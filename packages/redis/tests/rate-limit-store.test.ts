@@ -76,6 +76,24 @@ describeWithRedis('RedisRateLimitStore', () => {
     await store.close();
   });
 
+  test('requests that arrive while the first connection is made wait for it together (no listener per request)', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on('warning', onWarning);
+    const store = new RedisRateLimitStore(redisUrl, { prefix: `${prefix}first:`, ...patient });
+    try {
+      const rule = RateLimitConfig.tokenBucket({ requests: 100, window: 60 });
+      const decisions = await Promise.all(Array.from({ length: 50 }, () => store.hit('who', rule, Date.now())));
+      expect(decisions.every((d) => d !== null && d.allowed)).toBe(true);
+      expect(Math.min(...decisions.map((d) => d!.remaining))).toBe(50);
+      expect(store.client.listenerCount('ready')).toBe(0);
+      expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+      await store.close();
+    }
+  });
+
   test('close() quits a client it created, and leaves a client it was given open', async () => {
     const own = new RedisRateLimitStore(redisUrl, { ...patient });
     await own.hit(`${prefix}close`, RateLimitConfig.tokenBucket({ requests: 1, window: 1 }), Date.now());
