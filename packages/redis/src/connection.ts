@@ -66,18 +66,21 @@ export class RedisConnection {
   // A borrowed client without its own commandTimeout gets ours by a timer per command.
   readonly #ownTimer: boolean;
   readonly #log: RedisStoreLog;
-  readonly #what: string;
+  readonly #name: string;
+  readonly #whenDown: string;
   readonly #onError = (err: Error): void => this.failed(err);
   #down = false;
   #everReady: boolean;
   #firstReady: Promise<boolean> | null = null;
   #closed = false;
 
-  constructor(options: RedisConnectionOptions, what: string) {
+  /** `name`: what the store serves ("rate limits"); `whenDown`: what happens to it during an outage. */
+  constructor(options: RedisConnectionOptions, name: string, whenDown: string) {
     this.timeoutMs = options.commandTimeout ?? 200;
     this.prefix = options.prefix ?? 'cello:';
     this.#log = options.log ?? console;
-    this.#what = what;
+    this.#name = name;
+    this.#whenDown = whenDown;
     if (options.client !== undefined) {
       this.client = options.client;
       this.#owned = false;
@@ -143,19 +146,14 @@ export class RedisConnection {
     if (this.#down || this.#closed) return;
     this.#down = true;
     const reason = err instanceof Error ? err.message : String(err);
-    this.#log.warn(`@cello/redis: Redis is unavailable (${reason}); ${this.#what} until it answers again (logged once per outage)`);
+    this.#log.warn(`@cello/redis: Redis is unavailable (${reason}); ${this.#name}: ${this.#whenDown} until it answers again (logged once per outage)`);
   }
 
   /** Records a success: ends an outage, with one line. */
   succeeded(): void {
     if (!this.#down) return;
     this.#down = false;
-    this.#log.info?.(`@cello/redis: Redis answers again; ${this.#what.split(':')[0]} back to normal`);
-  }
-
-  /** Whether the last command failed (an outage is on). */
-  get isDown(): boolean {
-    return this.#down;
+    this.#log.info?.(`@cello/redis: Redis answers again; ${this.#name} back to normal`);
   }
 
   /** Quits a client the store created (so no reconnect timer keeps the process alive); leaves yours open. */

@@ -48,7 +48,7 @@ export class RedisCacheStore implements CacheStore {
     const grace = resolved.invalidationGrace ?? 3600;
     if (!(Number.isFinite(grace) && grace > 0)) throw new CelloError('CELLO_ERR_REDIS_CONFIG', `@cello/redis: RedisCacheStore: invalidationGrace must be a positive number of seconds, got ${grace}.`);
     this.#graceMs = Math.ceil(grace * 1000);
-    this.#connection = new RedisConnection(resolved, 'the response cache is bypassed');
+    this.#connection = new RedisConnection(resolved, 'response cache', 'bypassed (handlers run, nothing is stored)');
     const prefix = this.#connection.prefix;
     this.#entryPrefix = `${prefix}cache:e:`;
     this.#tagPrefix = `${prefix}cache:t:`;

@@ -30,7 +30,7 @@ export class RedisRateLimitStore implements RateLimitStore {
   constructor(target?: string | Redis | RedisRateLimitStoreOptions, options?: RedisRateLimitStoreOptions) {
     const resolved = connectionOptions('RedisRateLimitStore', target, options);
     this.#failClosed = resolved.failClosed === true;
-    this.#connection = new RedisConnection(resolved, this.#failClosed ? 'rate-limited requests are refused with 503' : 'rate limits are not enforced: requests pass uncounted');
+    this.#connection = new RedisConnection(resolved, 'rate limits', this.#failClosed ? 'requests are refused with 503' : 'requests pass uncounted');
     this.#keyPrefix = `${this.#connection.prefix}rl:`;
   }
 
