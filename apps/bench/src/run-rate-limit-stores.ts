@@ -17,6 +17,7 @@ import { rateLimit } from './fixtures/rate-limit.js';
 const help = `usage: npm run bench:redis -- [flags]
   --repeat 2            counts per cell; the least is kept (a busy machine only adds)
   --stores memory,redis which stores to count (a run with only some prints, never writes)
+  --sequential          one count at a time (a machine too busy to start two targets under valgrind)
   --instr-warmup 3000   requests before counting (JIT warm-up)
   --instr-requests 4000 requests counted
   --instr-tool PATH     instr-per-request.mjs (default ../shared/tools/ from the repo root)
@@ -48,6 +49,7 @@ async function main(): Promise<number> {
     options: {
       repeat: { type: 'string', default: '2' },
       stores: { type: 'string', default: 'memory,redis' },
+      sequential: { type: 'boolean', default: false },
       'instr-warmup': { type: 'string', default: '3000' },
       'instr-requests': { type: 'string', default: '4000' },
       'instr-tool': { type: 'string', default: defaultInstrTool },
@@ -89,7 +91,9 @@ async function main(): Promise<number> {
   // counted under the same conditions (a busy machine adds instructions to both).
   for (let i = 0; i < Math.max(1, Number(o.repeat)); i++) {
     for (const store of stores) {
-      await Promise.all(cells.filter((c) => c.store === store).map(count));
+      const pair = cells.filter((c) => c.store === store);
+      if (o.sequential) for (const cell of pair) await count(cell);
+      else await Promise.all(pair.map(count));
     }
   }
   const counted = cells.filter((c) => counts.get(c)!.length > 0);
@@ -104,7 +108,7 @@ async function main(): Promise<number> {
   const fastifyMemory = of('fastify', 'memory');
   const machine = describeMachine();
   const lines = [
-    `${machine.date} at ${currentCommit()}: one route, \`GET /limited\`, limited to ${rateLimit.max.toLocaleString('en-US')} requests per ${rateLimit.windowSeconds} s (never refused), Redis on the same host. CPU instructions per request of the app's process under callgrind (${o['instr-warmup']} warm-up requests, ${o['instr-requests']} counted, 16 in flight; Cello and fastify counted side by side on each store; the least of ${o.repeat} runs). Redis's own work is not counted: one script per request either way.`,
+    `${machine.date} at ${currentCommit()}: one route, \`GET /limited\`, limited to ${rateLimit.max.toLocaleString('en-US')} requests per ${rateLimit.windowSeconds} s (never refused), Redis on the same host. CPU instructions per request of the app's process under callgrind (${o['instr-warmup']} warm-up requests, ${o['instr-requests']} counted, 16 in flight; ${o.sequential ? 'one count at a time' : 'Cello and fastify counted side by side on each store'}; the least of ${o.repeat} runs). Redis's own work is not counted: one script per request either way.`,
     '',
     '| target | instructions/request | runs |',
     '| --- | --: | --- |',
