@@ -23,6 +23,7 @@ const project = (name: string, root: string, extra: Config = {}): Config => ({
   // Tests run against the sources, so `npm test` never sees a stale build.
   moduleNameMapper: {
     '^@cello/core$': '<rootDir>/../../packages/core/src/index.ts',
+    '^@cello/redis$': '<rootDir>/../../packages/redis/src/index.ts',
     // Sources import './x.js' (NodeNext); under jest they resolve to './x.ts'.
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
@@ -40,7 +41,7 @@ const pglite: Config = {
 };
 
 const config: Config = {
-  projects: [project('core', 'packages/core'), project('cli', 'packages/cli'), project('example', 'apps/example', pglite), project('bench', 'apps/bench')],
+  projects: [project('core', 'packages/core'), project('cli', 'packages/cli'), project('redis', 'packages/redis'), project('example', 'apps/example', pglite), project('bench', 'apps/bench')],
   testTimeout: 20000,
 };
 

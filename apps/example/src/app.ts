@@ -1,4 +1,5 @@
 import { App, RateLimitConfig, type AppOptions, type LoggingOptions } from '@cello/core';
+import { RedisCacheStore, RedisRateLimitStore } from '@cello/redis';
 import { tokenAudience, tokenIssuer } from './auth/token-service.js';
 import { configFromEnv, kConfig, type ExampleConfig } from './config.js';
 import { AuthController } from './controllers/auth-controller.js';
@@ -42,7 +43,11 @@ export function createApp(options: CreateAppOptions = {}): App {
 
   app.enableLogging(options.accessLog);
   app.enableCors(config.corsOrigins === undefined ? {} : { origins: config.corsOrigins });
-  app.enableRateLimit(RateLimitConfig.tokenBucket({ requests: 300, window: 60 }));
+  // With REDIS_URL, every instance behind a load balancer counts against one limit and shares
+  // one cache (an invalidation on one is seen by all). The stores' clients close with the app.
+  const redis = config.redisUrl === undefined ? undefined : { url: config.redisUrl, prefix: config.redisPrefix, log: app.log };
+  app.enableRateLimit(RateLimitConfig.tokenBucket({ requests: 300, window: 60 }), { store: redis && new RedisRateLimitStore(redis) });
+  if (redis) app.enableCache({ store: new RedisCacheStore(redis) });
   // Verifies the tokens POST /auth/token issues; routes that need a user say so with a guard.
   app.enableJwt({ secret: config.jwtSecret, algorithms: ['HS256'], issuer: tokenIssuer, audience: tokenAudience });
   app.enableDocs({ path: '/docs', title: 'Cello example shop', version: '0.1.0' });

@@ -12,6 +12,13 @@ export interface ExampleConfig {
   webhookSecret: string;
   /** Origins allowed by CORS; undefined allows any. */
   corsOrigins: string[] | undefined;
+  /**
+   * Redis URL: with one, rate limits and the response cache live in Redis (@cello/redis), so
+   * every instance of the app shares them; without one, each process keeps its own in memory.
+   */
+  redisUrl: string | undefined;
+  /** Prefix of the app's Redis keys (default `cello:`), so several apps can share one Redis. */
+  redisPrefix: string | undefined;
 }
 
 // Dev defaults, so `npm start` works with nothing set. Both are public: never deploy with them.
@@ -31,6 +38,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ExampleConf
     jwtSecret: optional(env.JWT_SECRET) ?? devJwtSecret,
     webhookSecret: optional(env.WEBHOOK_SECRET) ?? devWebhookSecret,
     corsOrigins: optional(env.CORS_ORIGINS)?.split(',').map((o) => o.trim()),
+    redisUrl: optional(env.REDIS_URL),
+    redisPrefix: optional(env.REDIS_PREFIX),
   };
 }
 

@@ -458,6 +458,28 @@ describe('under concurrency', () => {
     expect(seen[0]).toMatch(/:10\.1\.1\.1$/);
     await app.close();
   });
+
+  test('a store that answers null (down, failing open) lets the request through without RateLimit headers', async () => {
+    let down = false;
+    const inner = new MemoryRateLimitStore();
+    const store: RateLimitStore = {
+      async hit(key, rule, now) {
+        return down ? null : inner.hit(key, rule, now);
+      },
+    };
+    const app = new App({ logger: false });
+    app.get('/items', () => ({ ok: true }));
+    app.enableRateLimit(RateLimitConfig.tokenBucket({ requests: 1, window: 60 }), { store });
+
+    expect((await app.inject({ method: 'GET', url: '/items' })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'GET', url: '/items' })).statusCode).toBe(429);
+    down = true;
+    const passed = await app.inject({ method: 'GET', url: '/items' });
+    expect(passed.statusCode).toBe(200);
+    expect(passed.headers['ratelimit-limit']).toBeUndefined();
+    expect(passed.headers['ratelimit-remaining']).toBeUndefined();
+    await app.close();
+  });
 });
 
 describe('MemoryRateLimitStore', () => {

@@ -2,7 +2,7 @@
 // `bench:instr` leaves the req/s tables alone and the hand-written analysis survives every run.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
-export type BlockName = 'machine' | 'load' | 'instr' | 'workers' | 'realtime';
+export type BlockName = 'machine' | 'load' | 'instr' | 'workers' | 'realtime' | 'redis';
 
 const template = `# Benchmarks
 
@@ -34,6 +34,11 @@ kept. How the harness works: [README](../../README.md#benchmarks).
 
 <!-- bench:realtime:begin -->
 <!-- bench:realtime:end -->
+
+## Rate limits on Redis
+
+<!-- bench:redis:begin -->
+<!-- bench:redis:end -->
 `;
 
 export function updateBenchmarksFile(file: string, blocks: Partial<Record<BlockName, string>>): void {

@@ -155,6 +155,13 @@ export const codes = {
   CELLO_ERR_CACHE_CONFIG: {
     message: 'Invalid cache configuration: %s.',
   },
+  CELLO_ERR_REDIS_CONFIG: {
+    message: '@cello/redis: %s.',
+  },
+  CELLO_ERR_REDIS_UNAVAILABLE: {
+    status: 503,
+    message: 'Rate limiting is unavailable (Redis does not answer) and the limiter fails closed; retry shortly.',
+  },
   CELLO_ERR_DOCS_CONFIG: {
     message: 'enableDocs(): %s.',
   },

@@ -13,7 +13,8 @@ export interface RateLimitSetup {
   store?: RateLimitStore;
 }
 
-function applyDecision(reply: FastifyReply, d: RateLimitDecision): HttpError | undefined {
+function applyDecision(reply: FastifyReply, d: RateLimitDecision | null): HttpError | undefined {
+  if (d === null) return undefined;
   reply.header('ratelimit-limit', d.limit);
   reply.header('ratelimit-remaining', d.remaining);
   reply.header('ratelimit-reset', d.reset);
@@ -66,7 +67,7 @@ export class RateLimiter implements Feature {
     const store = this.#store;
     const keyOf = rule.key;
     return function rateLimit(request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) {
-      let decision: RateLimitDecision | Promise<RateLimitDecision>;
+      let decision: RateLimitDecision | null | Promise<RateLimitDecision | null>;
       try {
         const who = keyOf === undefined ? clientKey(request.ip) : String(keyOf(new Request(request)));
         decision = store.hit(prefix + who, rule, Date.now());

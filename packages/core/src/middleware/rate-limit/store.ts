@@ -14,8 +14,10 @@ export interface RateLimitDecision {
 /**
  * Where rate-limit state lives. `hit` counts one request for `key` under `rule` at `now` (ms)
  * atomically. The memory store is synchronous; `@cello/redis` provides a shared one.
+ * `null` means the store could not count this request (a shared store that is down and fails
+ * open): it goes through without RateLimit headers, which would be made up.
  */
 export interface RateLimitStore {
-  hit(key: string, rule: RateLimitRule, now: number): RateLimitDecision | Promise<RateLimitDecision>;
+  hit(key: string, rule: RateLimitRule, now: number): RateLimitDecision | null | Promise<RateLimitDecision | null>;
   close?(): unknown;
 }
