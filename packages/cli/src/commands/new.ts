@@ -63,7 +63,7 @@ async function createProject(name: string, options: NewOptions): Promise<void> {
   mkdirSync(target, { recursive: true });
   try {
     const deps = celloDependencies(source, target, monorepo);
-    writeNewFiles(target, projectFiles({ name, coreDependency: deps.core, cliDependency: deps.cli }));
+    writeNewFiles(target, projectFiles({ name, coreDependency: deps.core, cliDependency: deps.cli, startScript }));
   } catch (err) {
     // Leave no half-made project behind; a folder that was already there (empty) stays.
     if (created) rmSync(target, { recursive: true, force: true });
@@ -102,6 +102,13 @@ function assertEmptyFolder(target: string, name: string): void {
     throw new CliError(`${name} already exists and is not an empty folder: choose another name or remove it.`);
   }
 }
+
+/**
+ * `npm start` runs its script under `sh -c`. npm passes SIGTERM/SIGINT on to that shell, which
+ * dies of it and leaves node serving; with `exec`, node is npm's own child and gets the signal
+ * (so `docker stop` or systemd stopping `npm start` drains the app). cmd.exe has no `exec`.
+ */
+const startScript = process.platform === 'win32' ? 'node dist/main.js' : 'exec node dist/main.js';
 
 function projectFiles(vars: Record<string, string>): PlannedFile[] {
   const dir = join(templatesDir, 'project');

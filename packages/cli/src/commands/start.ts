@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { Command } from 'commander';
 import { CliError } from '../cli-error.js';
 import { runPrimary } from '../cluster/primary.js';
+import { stopWhenNpmParentExits } from '../stop-with-npm.js';
 
 interface StartOptions {
   entry: string;
@@ -30,6 +31,7 @@ Example:
       if (!existsSync(entry)) {
         throw new CliError(`${options.entry} not found: build the project first (npm run build), or pass --entry <file>.`);
       }
+      stopWhenNpmParentExits();
       if (workers === undefined) await import(pathToFileURL(entry).href);
       else runPrimary({ entry, workers });
     });
