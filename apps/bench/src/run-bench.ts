@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchRoot } from './paths.js';
+import { missingPeers, peersHint } from './peers.js';
 import { updateBenchmarksFile, type BlockName } from './runner/benchmarks-file.js';
 import { defaultInstrTool, instrToolProblem } from './runner/instr.js';
 import { currentCommit, readStore, writeStore, type InstrStore } from './runner/instr-store.js';
@@ -73,6 +74,12 @@ async function main(): Promise<number> {
   const machine = describeMachine();
   const doLoad = !o['only-instr'];
   const doInstr = !o['no-instr'];
+  const needPeers = doLoad || targets.some((t) => t.needsPeers);
+  const missing = needPeers ? missingPeers() : [];
+  if (missing.length > 0) {
+    const why = doLoad ? 'the load phase (autocannon) and the NestJS targets need' : 'the NestJS targets need';
+    throw new Error(`${why} the bench peers, and ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not installed: ${peersHint}. Without them: --only-instr --targets node-http,fastify,cello`);
+  }
   if (doInstr) {
     const problem = instrToolProblem(o['instr-tool']);
     if (problem) throw new Error(`${problem}; or run with --no-instr`);

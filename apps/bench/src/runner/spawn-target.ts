@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
+import { peersEnv } from '../peers.js';
 import type { Target } from '../target-registry.js';
 import { send } from './http-request.js';
 
@@ -41,12 +42,17 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
+/** The environment a target runs with: the bench peers on NODE_PATH for the targets that need them. */
+export function targetEnv(target: Target, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return target.needsPeers ? peersEnv(env) : env;
+}
+
 export async function startTarget(target: Target, options: { timeoutMs?: number } = {}): Promise<RunningTarget> {
   const port = await freePort();
   const started = process.hrtime.bigint();
   // NODE_ENV=production as instr-per-request.mjs sets it: express and others branch on it.
   const child = spawn(process.execPath, [target.entry], {
-    env: { ...process.env, PORT: String(port), NODE_ENV: 'production' },
+    env: targetEnv(target, { ...process.env, PORT: String(port), NODE_ENV: 'production' }),
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
