@@ -61,11 +61,10 @@ npx cello g middleware timing
 
 ## Running it under Docker, systemd or a process manager
 
-`npm start` runs `exec node dist/main.js` (on Windows `node dist/main.js`: cmd.exe has no `exec`):
-with `exec`, node takes the place of the shell npm
-starts scripts in, so the SIGTERM sent to `npm start` reaches the app, which finishes its
-requests, runs its shutdown hooks and exits 0 (without `exec` the shell would die and leave the
-app running). `npx cello start` stops the same way when the npm that started it exits. In a
+`npm start` runs `exec node dist/main.js` (on Windows `node dist/main.js`: cmd.exe has no
+`exec`). With `exec`, node takes the place of the shell npm starts scripts in, so the SIGTERM
+sent to `npm start` reaches the app, which finishes its requests, runs its shutdown hooks and
+exits 0 (without `exec` the shell would die and leave the app running). `npx cello start` stops the same way when the npm that started it exits. In a
 container, `CMD ["npm", "start"]` or `CMD ["node", "dist/main.js"]` both stop gracefully.
 
 Compile with `tsc` (or swc), not esbuild or tsx: dependency injection reads the constructor
