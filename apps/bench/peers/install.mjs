@@ -36,6 +36,9 @@ if (mode === '--build-only' && missing.length > 0) {
 }
 if (mode === '--install' || (mode === '--if-missing' && missing.length > 0)) {
   console.log('bench peers: installing NestJS, Express and autocannon into apps/bench/peers (npm ci from its own lockfile)');
+  if (Number(process.versions.node.split('.')[0]) < 22) {
+    console.log('bench peers: some of NestJS\'s dependencies declare Node >= 22, so npm warns (EBADENGINE) on this Node; the bench runs them anyway');
+  }
   run('npm', ['ci', '--no-audit', '--no-fund'], peersDir);
 }
 run(join(repoRoot, 'node_modules', '.bin', 'tsc'), ['-b', join(benchDir, 'tsconfig.peers.json')], repoRoot);

@@ -77,8 +77,11 @@ async function main(): Promise<number> {
   const needPeers = doLoad || targets.some((t) => t.needsPeers);
   const missing = needPeers ? missingPeers() : [];
   if (missing.length > 0) {
-    const why = doLoad ? 'the load phase (autocannon) and the NestJS targets need' : 'the NestJS targets need';
-    throw new Error(`${why} the bench peers, and ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not installed: ${peersHint}. Without them: --only-instr --targets node-http,fastify,cello`);
+    const needs = [doLoad ? 'the load phase (autocannon)' : '', targets.some((t) => t.needsPeers) ? 'the NestJS targets' : ''].filter(Boolean).join(' and ');
+    throw new Error(
+      `${needs} ${needs.includes(' and ') ? 'need' : 'needs'} the bench peers, which are not installed (missing: ${missing.join(', ')}): ${peersHint}. ` +
+        `Without them: ${doLoad ? '--only-instr ' : ''}--targets node-http,fastify,cello`,
+    );
   }
   if (doInstr) {
     const problem = instrToolProblem(o['instr-tool']);
