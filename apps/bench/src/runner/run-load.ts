@@ -1,29 +1,16 @@
 // The timed half: startup times, correctness checks, then load in interleaved rounds
 // (A B C D E, A B C D E, ...) so that a noisy minute on the shared machine hits every target
 // alike, and medians over rounds.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { peersHint } from '../peers.js';
 import type { Scenario } from '../scenarios.js';
 import { supports, type Target, type TargetId } from '../target-registry.js';
 import { checkScenario } from './check-scenarios.js';
-import type { RunLoad } from './load-types.js';
+import { loadRunner } from './load-runner.js';
 import { cellKey, type LoadResults, type LoadSettings } from './results.js';
 import { startTarget, type RunningTarget } from './spawn-target.js';
 
 export interface LoadRunOptions extends LoadSettings {
   startupRounds: number;
   log: (line: string) => void;
-}
-
-/**
- * load.js is built with the bench peers (tsconfig.peers.json), so it is loaded by path: naming it
- * in an import would pull autocannon into the build that runs without them.
- */
-function loadRunner(): RunLoad {
-  const file = join(__dirname, 'load.js');
-  if (!existsSync(file)) throw new Error(`the load runner is not built (${file}): ${peersHint}, or run with --only-instr`);
-  return (require(file) as { runLoad: RunLoad }).runLoad;
 }
 
 export async function runLoadPhase(targets: readonly Target[], scenarios: readonly Scenario[], options: LoadRunOptions): Promise<LoadResults> {
