@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchRoot } from './paths.js';
+import { missingPeers, peersHint } from './peers.js';
 import { updateBenchmarksFile, type BlockName } from './runner/benchmarks-file.js';
 import { defaultInstrTool, instrToolProblem } from './runner/instr.js';
 import { currentCommit, readStore, writeStore, type InstrStore } from './runner/instr-store.js';
@@ -90,6 +91,15 @@ async function main(): Promise<number> {
   const machine = describeMachine();
   const doLoad = !o['only-instr'];
   const doInstr = !o['no-instr'] && !o['only-workers'];
+  const nestTargets = !o['only-workers'] && targets.some((t) => t.needsPeers);
+  const missing = doLoad || nestTargets ? missingPeers() : [];
+  if (missing.length > 0) {
+    const needs = [doLoad ? 'the load phase (autocannon)' : '', nestTargets ? 'the NestJS targets' : ''].filter(Boolean).join(' and ');
+    throw new Error(
+      `${needs} ${needs.includes(' and ') ? 'need' : 'needs'} the bench peers, which are not installed (missing: ${missing.join(', ')}): ${peersHint}. ` +
+        `Without them: ${doLoad ? '--only-instr ' : ''}--targets node-http,fastify,cello`,
+    );
+  }
   if (doInstr) {
     const problem = instrToolProblem(o['instr-tool']);
     if (problem) throw new Error(`${problem}; or run with --no-instr`);

@@ -13,6 +13,8 @@ export interface Target {
   /** The built program (always dist/: targets run without a TypeScript loader). */
   entry: string;
   unsupported: Partial<Record<ScenarioId, string>>;
+  /** Runs on the bench peers (apps/bench/peers: `npm run bench:install`). */
+  needsPeers?: true;
 }
 
 /** Every ratio in the report is taken against this target. */
@@ -34,12 +36,14 @@ export const targets: readonly Target[] = [
     label: 'NestJS (fastify)',
     entry: entry('nest-fastify'),
     unsupported: {},
+    needsPeers: true,
   },
   {
     id: 'nest-express',
     label: 'NestJS (express)',
     entry: entry('nest-express'),
     unsupported: {},
+    needsPeers: true,
   },
 ];
 

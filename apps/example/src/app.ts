@@ -39,7 +39,10 @@ export function createApp(options: CreateAppOptions = {}): App {
   // Open the pool (or PGlite), migrate and seed before the first request; close after the last
   // one and after every queued background task (app.close() waits for those first).
   app.onEvent('startup', () => database.open(app.log));
-  app.onEvent('shutdown', () => database.close());
+  app.onEvent('shutdown', async () => {
+    await database.close();
+    app.log.info('database closed');
+  });
 
   app.enableLogging(options.accessLog);
   app.enableCors(config.corsOrigins === undefined ? {} : { origins: config.corsOrigins });

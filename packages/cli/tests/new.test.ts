@@ -112,6 +112,8 @@ describe('cello new', () => {
     expect(pkg.dependencies['@cello/core']).toBe(`file:${join(repoRoot, 'packages', 'core')}`);
     expect(pkg.devDependencies['@cello/cli']).toBe(`file:${join(repoRoot, 'packages', 'cli')}`);
     expect(pkg.overrides).toEqual({ 'light-my-request': '6.6.0' });
+    // exec: the SIGTERM a process manager sends to `npm start` reaches node (npm-signals.test.ts).
+    expect(pkg.scripts.start).toBe('exec node dist/main.js');
     expect(readFileSync(join(project, 'jest.config.ts'), 'utf8').startsWith('/** @jest-config-loader esbuild-register */')).toBe(true);
     expect(readFileSync(join(project, 'src/app.ts'), 'utf8')).toMatch(/export function createApp/);
   });

@@ -36,6 +36,8 @@ export function createApp() {
   // Proves that cello routes runs no startup hook.
   app.onEvent('startup', () => { if (process.env.STARTUP_MARKER) writeFileSync(process.env.STARTUP_MARKER, 'started'); });
   app.onEvent('startup', () => { if (process.env.FAIL_STARTUP) throw new Error('database unreachable'); });
+  // Proves that a stop went through the graceful shutdown.
+  app.onEvent('shutdown', () => { if (process.env.SHUTDOWN_MARKER) writeFileSync(process.env.SHUTDOWN_MARKER, 'stopped'); });
   return app;
 }
 `;

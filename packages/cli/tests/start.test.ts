@@ -71,7 +71,13 @@ describe('cello start', () => {
     const port = await freePort();
     const primary = startCli(['start', '--workers', '2'], { cwd: dir, env: { PORT: String(port) } });
     running.push(primary);
-    await waitFor(() => pidOf(port), { what: 'the workers to serve', output: () => primary.output, deadlineMs: 30_000 });
+    // Both serving: a worker still loading the app has no graceful shutdown to run yet, and dies of the signal.
+    const seen = new Set<number>();
+    await waitFor(async () => {
+      const pid = await pidOf(port);
+      if (pid !== undefined) seen.add(pid);
+      return seen.size === 2;
+    }, { what: 'answers from both workers', output: () => primary.output, deadlineMs: 40_000 });
     // A second signal would force a worker to exit 1, and the primary would then exit 1 too.
     process.kill(-primary.child.pid!, 'SIGINT');
     expect(await primary.exited).toBe(0);

@@ -53,9 +53,11 @@ export class Background {
     this.exited = new Promise((done) => child.on('exit', (code) => done(code)));
   }
 
-  /** Last resort in afterAll: ends the process group this test started (cello and its children). */
+  /**
+   * Last resort in afterAll: ends the process group this test started (cello and its children),
+   * even when its leader has exited (npm gone, the app it started still serving).
+   */
   killGroup(): void {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     try {
       process.kill(-this.child.pid!, 'SIGKILL');
     } catch {

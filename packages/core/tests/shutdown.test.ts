@@ -49,10 +49,25 @@ describe('signals (a real child process)', () => {
     await next(/^slow started$/);
     child.kill('SIGTERM');
     await next(/shutting down gracefully/);
+    // Past the window in which a repeat counts as a copy of the first (see the next test).
+    await new Promise((r) => setTimeout(r, 1500));
     child.kill('SIGTERM');
     expect(await exitCode(child)).toBe(1);
     const forced = lines.map((l) => { try { return JSON.parse(l); } catch { return {}; } }).find((l) => l.code === 'CELLO_ERR_LIFECYCLE_FORCED_EXIT');
     expect(forced.msg).toContain('Still running: 1 open connection(s)');
+  });
+
+  test('copies of one signal (a Ctrl-C reaching the process group and npm passing it on) are one graceful stop, exit 0', async () => {
+    const { child, lines, next } = start();
+    const url = (await next(/^listening /)).split(' ')[1]!;
+    const response = fetch(`${url}/slow`);
+    await next(/^slow started$/);
+    child.kill('SIGINT');
+    child.kill('SIGINT');
+    child.kill('SIGINT');
+    expect((await response).status).toBe(200);
+    expect(await exitCode(child)).toBe(0);
+    expect(lines.slice(1)).toEqual(['slow started', 'task done', 'shutdown hook']);
   });
 
   const logged = (lines: string[], code: string) =>

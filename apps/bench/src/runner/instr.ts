@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { repoRoot } from '../paths.js';
 import type { Scenario } from '../scenarios.js';
 import type { Target } from '../target-registry.js';
+import { targetEnv } from './spawn-target.js';
 
 /** The tool lives in the shared folder beside the repository (CI lays it out the same way). */
 export const defaultInstrTool = resolve(repoRoot, '../shared/tools/instr-per-request.mjs');
@@ -40,7 +41,7 @@ export function countInstructions(target: Target, scenario: Scenario, options: I
   args.push('--', process.execPath, target.entry);
 
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: targetEnv(target, process.env) });
     let out = '';
     let err = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => { out += d; });

@@ -1,20 +1,14 @@
 // One timed load segment with autocannon, run in the runner's process (the target has its own).
-import autocannon from 'autocannon';
-import type { ScenarioRequest } from '../scenarios.js';
+// autocannon is one of the bench peers (apps/bench/peers), loaded from there.
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type Autocannon from 'autocannon';
+import { peersDir } from '../peers.js';
+import type { RunLoad } from './load-types.js';
 
-export interface LoadOptions {
-  seconds: number;
-  connections: number;
-}
+const autocannon = createRequire(join(peersDir, 'package.json'))('autocannon') as typeof Autocannon;
 
-export interface LoadResult {
-  requestsPerSecond: number;
-  p99Ms: number;
-  /** Non-2xx answers, socket errors and timeouts: any of these spoils the segment. */
-  bad: number;
-}
-
-export async function runLoad(port: number, req: ScenarioRequest, options: LoadOptions): Promise<LoadResult> {
+export const runLoad: RunLoad = async (port, req, options) => {
   const result = await autocannon({
     url: `http://127.0.0.1:${port}${req.path}`,
     method: req.method,
@@ -29,4 +23,4 @@ export async function runLoad(port: number, req: ScenarioRequest, options: LoadO
     p99Ms: result.latency.p99,
     bad: result.non2xx + result.errors + result.timeouts,
   };
-}
+};

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname } from 'node:path';
 import { benchRoot } from '../paths.js';
+import { peersDir } from '../peers.js';
 
 export interface MachineInfo {
   date: string;
@@ -24,7 +25,8 @@ const measuredPackages = [
 
 function versionOf(name: string, from: string): string {
   try {
-    const file = require.resolve(`${name}/package.json`, { paths: [from] });
+    // NestJS and autocannon are among the bench peers (apps/bench/peers).
+    const file = require.resolve(`${name}/package.json`, { paths: [from, peersDir] });
     return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
   } catch {
     return 'not installed';
@@ -36,7 +38,7 @@ export function describeMachine(): MachineInfo {
   for (const name of measuredPackages) packages[name] = versionOf(name, benchRoot);
   // express is Nest's dependency, not ours: resolve it from the adapter that uses it.
   try {
-    packages.express = versionOf('express', dirname(require.resolve('@nestjs/platform-express/package.json', { paths: [benchRoot] })));
+    packages.express = versionOf('express', dirname(require.resolve('@nestjs/platform-express/package.json', { paths: [benchRoot, peersDir] })));
   } catch {
     packages.express = 'not installed';
   }

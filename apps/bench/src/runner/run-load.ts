@@ -4,7 +4,7 @@
 import type { Scenario } from '../scenarios.js';
 import { supports, type Target, type TargetId } from '../target-registry.js';
 import { checkScenario } from './check-scenarios.js';
-import { runLoad } from './load.js';
+import { loadRunner } from './load-runner.js';
 import { cellKey, type LoadResults, type LoadSettings } from './results.js';
 import { startTarget, type RunningTarget } from './spawn-target.js';
 
@@ -15,6 +15,7 @@ export interface LoadRunOptions extends LoadSettings {
 
 export async function runLoadPhase(targets: readonly Target[], scenarios: readonly Scenario[], options: LoadRunOptions): Promise<LoadResults> {
   const { log } = options;
+  const runLoad = loadRunner();
   const results: LoadResults = {
     settings: { rounds: options.rounds, seconds: options.seconds, warmupSeconds: options.warmupSeconds, connections: options.connections },
     startupMs: new Map(),

@@ -5,7 +5,7 @@ import { loadavg } from 'node:os';
 import type { Scenario, ScenarioId } from '../scenarios.js';
 import { targets } from '../target-registry.js';
 import { checkScenario } from './check-scenarios.js';
-import { runLoad } from './load.js';
+import { loadRunner } from './load-runner.js';
 import type { LoadSettings } from './results.js';
 import { startTarget, type RunningTarget } from './spawn-target.js';
 import { median } from './stats.js';
@@ -33,6 +33,7 @@ export interface WorkersResults {
 export async function runWorkersPhase(scenarios: readonly Scenario[], options: WorkersRunOptions): Promise<WorkersResults> {
   const cello = targets.find((t) => t.id === 'cello')!;
   const { log } = options;
+  const runLoad = loadRunner();
   const loadBefore = loadavg()[0]!;
   const running: RunningTarget[] = [];
   try {

@@ -2,11 +2,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
+import { peersEnv } from '../peers.js';
 import type { Target } from '../target-registry.js';
 import { send } from './http-request.js';
 
 /** What can be started: a program that serves GET /hello once it is up. */
-export type Startable = Pick<Target, 'label' | 'entry'>;
+export type Startable = Pick<Target, 'label' | 'entry'> & Partial<Pick<Target, 'needsPeers'>>;
 
 export interface RunningTarget<T extends Startable = Target> {
   target: T;
@@ -49,6 +50,11 @@ function stopChild(child: ChildProcess, graceful: boolean): Promise<void> {
   });
 }
 
+/** The environment a target runs with: the bench peers on NODE_PATH for the targets that need them. */
+export function targetEnv(target: Startable, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return target.needsPeers ? peersEnv(env) : env;
+}
+
 export interface StartOptions {
   timeoutMs?: number;
   /** Extra environment, e.g. CELLO_WORKERS to run Cello's target as a cluster. */
@@ -62,7 +68,7 @@ export async function startTarget<T extends Startable = Target>(target: T, optio
   const started = process.hrtime.bigint();
   // NODE_ENV=production as instr-per-request.mjs sets it: express and others branch on it.
   const child = spawn(process.execPath, [target.entry], {
-    env: { ...process.env, ...options.env, PORT: String(port), NODE_ENV: 'production' },
+    env: targetEnv(target, { ...process.env, ...options.env, PORT: String(port), NODE_ENV: 'production' }),
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';

@@ -71,6 +71,7 @@ async function createProject(name: string, options: NewOptions): Promise<void> {
       classValidatorDependency: deps.peers['class-validator'],
       reflectMetadataDependency: deps.peers['reflect-metadata'],
       tsyringeDependency: deps.peers.tsyringe,
+      startScript,
     }));
   } catch (err) {
     // Leave no half-made project behind; a folder that was already there (empty) stays.
@@ -110,6 +111,13 @@ function assertEmptyFolder(target: string, name: string): void {
     throw new CliError(`${name} already exists and is not an empty folder: choose another name or remove it.`);
   }
 }
+
+/**
+ * `npm start` runs its script under `sh -c`. npm passes SIGTERM/SIGINT on to that shell, which
+ * dies of it and leaves node serving; with `exec`, node is npm's own child and gets the signal
+ * (so `docker stop` or systemd stopping `npm start` drains the app). cmd.exe has no `exec`.
+ */
+const startScript = process.platform === 'win32' ? 'node dist/main.js' : 'exec node dist/main.js';
 
 function projectFiles(vars: Record<string, string>): PlannedFile[] {
   const dir = join(templatesDir, 'project');

@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { Command } from 'commander';
 import { CliError } from '../cli-error.js';
 import { loadFailure } from '../load-failure.js';
+import { stopWhenNpmParentExits } from '../stop-with-npm.js';
 
 interface StartOptions {
   entry: string;
@@ -33,6 +34,7 @@ Example:
       if (!existsSync(entry)) {
         throw new CliError(`${options.entry} not found: build the project first (npm run build), or pass --entry <file>.`);
       }
+      stopWhenNpmParentExits();
       // The workers run this same command (cluster forks process.argv), so they see it too.
       if (options.workers !== undefined) process.env[workersEnv] = options.workers;
       try {

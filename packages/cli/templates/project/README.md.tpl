@@ -7,7 +7,7 @@ npm install          # once
 npm run dev          # compile with tsc and restart on every change (http://127.0.0.1:3000/items)
 npm test             # jest, through app.inject(): no port needed
 npm run build        # tsc -b into dist/
-npm start            # node dist/main.js; PORT and HOST set the address
+npm start            # runs dist/main.js; PORT and HOST set the address
 npx cello routes     # the route table of the built app
 ```
 
@@ -58,6 +58,14 @@ npx cello g dto create-user
 npx cello g guard admin
 npx cello g middleware timing
 ```
+
+## Running it under Docker, systemd or a process manager
+
+`npm start` runs `exec node dist/main.js` (on Windows `node dist/main.js`: cmd.exe has no
+`exec`). With `exec`, node takes the place of the shell npm starts scripts in, so the SIGTERM
+sent to `npm start` reaches the app, which finishes its requests, runs its shutdown hooks and
+exits 0 (without `exec` the shell would die and leave the app running). `npx cello start` stops the same way when the npm that started it exits. In a
+container, `CMD ["npm", "start"]` or `CMD ["node", "dist/main.js"]` both stop gracefully.
 
 Compile with `tsc` (or swc), not esbuild or tsx: dependency injection reads the constructor
 parameter types that only `emitDecoratorMetadata` records.

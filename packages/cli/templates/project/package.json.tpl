@@ -6,7 +6,7 @@
   "main": "./dist/main.js",
   "scripts": {
     "build": "tsc -b",
-    "start": "node dist/main.js",
+    "start": "{{startScript}}",
     "dev": "cello dev",
     "routes": "cello routes",
     "test": "jest",

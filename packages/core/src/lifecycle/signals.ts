@@ -12,6 +12,15 @@ export interface SignalClient {
 // Node's limit of ten (MaxListenersExceededWarning) and each would exit on its own schedule.
 const clients = new Set<SignalClient>();
 let shuttingDown: SignalClient[] | null = null;
+let firstSignal: { signal: NodeJS.Signals; at: number } | null = null;
+
+/**
+ * A signal sent to a process group (Ctrl-C in a terminal, systemd stopping a service) reaches
+ * npm as well, and npm passes it on to its child: under `npm start` the app gets the same signal
+ * two or three times within milliseconds. Those copies are one request to stop; only a signal
+ * after this long is a second request, which forces the exit.
+ */
+const copiesWithinMs = 1000;
 
 function forceExit(why: string): void {
   for (const client of shuttingDown ?? clients) {
@@ -22,11 +31,13 @@ function forceExit(why: string): void {
 
 function onSignal(signal: NodeJS.Signals): void {
   if (shuttingDown !== null) {
+    if (signal === firstSignal?.signal && performance.now() - firstSignal.at < copiesWithinMs) return;
     forceExit(`received ${signal} again during shutdown`);
     return;
   }
   const closing = [...clients];
   shuttingDown = closing;
+  firstSignal = { signal, at: performance.now() };
   for (const client of closing) client.log.info(`received ${signal}, shutting down gracefully`);
   const timeoutMs = Math.max(...closing.map((c) => c.timeoutMs));
   const timer = setTimeout(() => forceExit(`shutdown took longer than ${timeoutMs} ms`), timeoutMs + 1000);
@@ -51,7 +62,8 @@ export function requestShutdown(signal: NodeJS.Signals): boolean {
 
 /**
  * SIGINT/SIGTERM: close every registered app gracefully and exit 0, or 1 when one reports an
- * unclean shutdown (work cut at shutdownTimeout, a failed shutdown step); a second signal, or
+ * unclean shutdown (work cut at shutdownTimeout, a failed shutdown step); a second signal (not
+ * a copy of the first, see `copiesWithinMs`), or
  * a close that outlives the longest `timeoutMs`, exits 1 with a line saying what was still
  * running. Returns the remover.
  */
