@@ -17,7 +17,8 @@ export type { ControllerOptions, RouteOptions, Constructor } from './metadata/ty
 
 export { Request } from './http/request.js';
 export { Response } from './http/response.js';
-export type { ResponseInit, SseEvent, HeaderValue } from './http/response.js';
+export type { ResponseInit, SseEvent, HeaderValue, FileResponseOptions } from './http/response.js';
+export type { StaticOptions } from './files/serve-static.js';
 export { HttpError } from './http/http-error.js';
 export type { HttpErrorOptions } from './http/http-error.js';
 export type { ErrorBody } from './http/error-response.js';

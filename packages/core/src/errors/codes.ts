@@ -148,6 +148,15 @@ export const codes = {
     status: 500,
     message: 'HttpError status must be an integer from 400 to 599, got %s. Use Response for other statuses.',
   },
+  CELLO_ERR_STATIC_INVALID: {
+    message: 'app.serveStatic(%s, %s): %s.',
+  },
+  CELLO_ERR_MULTIPART_CONFIG: {
+    message: 'Invalid multipart setup: %s.',
+  },
+  CELLO_ERR_MULTIPART_MISPLACED: {
+    message: '%s on %s: %s',
+  },
 } as const;
 
 export type CelloErrorCode = keyof typeof codes;

@@ -1,4 +1,5 @@
 import type { FastifyReply } from 'fastify';
+import { sendFile, type FileSource } from '../files/send-file.js';
 import { Response } from './response.js';
 import { isEmptyResult, responseBody } from './result-body.js';
 
@@ -11,6 +12,9 @@ export interface ResultPolicy {
 }
 
 function applyResponse(reply: FastifyReply, res: Response): unknown {
+  // A file's status and headers depend on the request (Range, conditional headers) and on a stat:
+  // known only once that resolves.
+  if (res.kind === 'file') return sendFile(reply, res.body as FileSource, res.headers);
   reply.code(res.status);
   const headers = res.headers;
   for (const name in headers) reply.header(name, headers[name]);
@@ -21,6 +25,7 @@ function applyResponse(reply: FastifyReply, res: Response): unknown {
  * Turns a handler's return value into the payload for fastify's `reply.send`, setting the status
  * and headers on `reply`: objects and arrays -> JSON, strings -> text/plain, Buffers ->
  * octet-stream, streams are piped, `undefined`/`null` -> 204, a `Response` as it says.
+ * A promise only for `Response.file()`.
  */
 export function toPayload(reply: FastifyReply, value: unknown, policy: ResultPolicy): unknown {
   if (isEmptyResult(value)) {

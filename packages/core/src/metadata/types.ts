@@ -29,6 +29,8 @@ export interface RouteOptions {
   description?: string;
   tags?: string[];
   deprecated?: boolean;
+  /** List the route in the OpenAPI document (default true). */
+  includeInDocs?: boolean;
   /** Skip JWT authentication (as `@Public()`). */
   public?: boolean;
   /** This route's rate limit, or `false` for none (as `@RateLimit()` / `@SkipRateLimit()`). */

@@ -76,7 +76,7 @@ class DocumentBuilder {
     const fieldError = this.#registry.addBuiltin('FieldError', fieldErrorSchema());
     const paths: Record<string, OpenApiPathItem> = {};
     for (const def of routes) {
-      if (this.#options.exclude?.(def)) continue;
+      if (def.options.includeInDocs === false || this.#options.exclude?.(def)) continue;
       const item = (paths[toOpenApiPath(def.path)] ??= {});
       for (const method of def.methods) {
         item[method.toLowerCase() as keyof OpenApiPathItem] = this.#operation(def, method);

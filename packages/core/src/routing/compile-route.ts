@@ -192,7 +192,10 @@ export function compileRoute(def: RouteDefinition, env: CompileEnv): RouteHandle
     return function celloRoute(request, reply) {
       const value = call(null, request);
       if (isThenable(value)) return finishCounted(value, reply, policy, runtime);
-      reply.send(toPayload(reply, value, policy));
+      const payload = toPayload(reply, value, policy);
+      // Only a file answer is a promise; fastify awaits one returned by the handler.
+      if (payload instanceof Promise) return payload;
+      reply.send(payload);
       return undefined;
     };
   }
@@ -229,7 +232,9 @@ export function compileRoute(def: RouteDefinition, env: CompileEnv): RouteHandle
     if (isThenable(value)) return finishScoped(value, ex, reply, policy);
     const result = ex.finish(value);
     if (isThenable(result)) return finishAsync(result, reply, policy);
-    reply.send(toPayload(reply, result, policy));
+    const payload = toPayload(reply, result, policy);
+    if (payload instanceof Promise) return payload;
+    reply.send(payload);
     return undefined;
   };
 }
