@@ -34,6 +34,7 @@ import { AccessLog, type LoggingOptions } from './middleware/access-log.js';
 import { Compression, type CompressionOptions } from './middleware/compression.js';
 import { Cors, type CorsOptions } from './middleware/cors.js';
 import { staticRoute, type StaticOptions } from './files/serve-static.js';
+import { resolveMultipartOptions, type MultipartOptions } from './files/multipart-options.js';
 import { JwtAuth } from './middleware/jwt/jwt-auth.js';
 import type { JwtOptions } from './middleware/jwt/options.js';
 import { composeMiddleware, type Middleware } from './middleware/middleware.js';
@@ -75,6 +76,12 @@ export interface AppOptions {
   handleSignals?: boolean;
   /** Parent container for the app's own child container (default: tsyringe's root). */
   container?: DependencyContainer;
+  /**
+   * Limits for multipart/form-data bodies (`@UploadedFile`, `@Form`): `fileSize` in bytes
+   * (default 10 MiB), `files` (10) and `fields` (100) per request, `storage` ('disk' or
+   * 'memory'). Over a limit is 413.
+   */
+  multipart?: MultipartOptions;
   /** Extra fastify options, for what Cello does not cover itself. */
   fastify?: Omit<FastifyServerOptions, 'logger' | 'bodyLimit' | 'trustProxy'>;
 }
@@ -174,7 +181,10 @@ export class App<S extends object = Record<string, any>> {
       throw HttpError.notFound(`Route ${request.method} ${request.url.split('?')[0]} not found`);
     });
 
-    this.#runtime = { container: this.container, log: this.fastify.log, overrides: this.#overrides, work: this.#work };
+    this.#runtime = {
+      container: this.container, log: this.fastify.log, overrides: this.#overrides, work: this.#work,
+      multipart: resolveMultipartOptions(options.multipart),
+    };
     this.register(...(options.controllers ?? []));
   }
 

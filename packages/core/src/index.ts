@@ -10,7 +10,10 @@ export type { AppOptions, ListenOptions, RouteHandler } from './app.js';
 
 export { Controller } from './decorators/controller.js';
 export { Get, Post, Put, Patch, Delete, Head, Options, All } from './decorators/route.js';
-export { Body, Query, Param, Header } from './decorators/params.js';
+export { Body, Query, Param, Header, Form } from './decorators/params.js';
+export { UploadedFile, UploadedFiles } from './decorators/uploaded-file.js';
+export type { UploadedFileOptions, UploadedFilesOptions } from './decorators/uploaded-file.js';
+export type { MultipartOptions, UploadStorage } from './files/multipart-options.js';
 export { Inject } from './decorators/inject.js';
 export { Injectable, Singleton } from './decorators/injectable.js';
 export type { ControllerOptions, RouteOptions, Constructor } from './metadata/types.js';

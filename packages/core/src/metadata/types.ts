@@ -49,7 +49,7 @@ export interface RouteMeta {
   site: Error;
 }
 
-export type ParamSource = 'body' | 'query' | 'param' | 'header' | 'inject' | 'depends' | 'custom';
+export type ParamSource = 'body' | 'query' | 'param' | 'header' | 'inject' | 'depends' | 'custom' | 'file' | 'files' | 'form';
 
 export interface ParamMeta {
   index: number;

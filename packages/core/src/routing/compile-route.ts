@@ -48,7 +48,7 @@ function isAsyncFunction(fn: Function): boolean {
 
 function planBinder(def: RouteDefinition, index: number, runtime: AppRuntime): BinderPlan {
   const p = def.params[index]!;
-  return paramKinds.get(p.kind)!.bind(p, runtime);
+  return paramKinds.get(p.kind)!.bind(p, runtime, def);
 }
 
 // Specialized by arity so the common cases call the method without building an arguments array.

@@ -15,7 +15,7 @@ function typeName(type: unknown): string {
 
 const unboundHint =
   'Type it as Request, RequestContext, BackgroundTasks or a DTO class, or bind it with @Body(), @Query(), ' +
-  '@Param(name), @Header(name), @Inject(token) or @Depends(fn).';
+  '@Param(name), @Header(name), @Inject(token), @Depends(fn), @UploadedFile(name) or @Form().';
 
 // The parameter with its JSON Schema, which its kind computes once, here.
 function withSchema(def: ParamDefinition): ParamDefinition {
@@ -26,7 +26,7 @@ function withSchema(def: ParamDefinition): ParamDefinition {
 function fromDecorator(meta: ParamMeta, type: unknown): ParamDefinition {
   const kind = meta.source as ParamKind;
   // A DTO class is validated as a whole part (`@Body() dto: CreateItem`), not as one field.
-  const isDto = meta.name === undefined && (kind === 'body' || kind === 'query' || kind === 'param') && isDtoClass(type);
+  const isDto = meta.name === undefined && (kind === 'body' || kind === 'query' || kind === 'param' || kind === 'form') && isDtoClass(type);
   return withSchema({ index: meta.index, kind, name: meta.name, type, isDto, token: meta.token, options: meta.options });
 }
 
