@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, Response } from '@cello/core';
+import { App, Controller, Depends, Get, Response } from '@cello/core';
 
 let dir: string;
 let app: App;
@@ -147,5 +147,53 @@ describe('conditional requests', () => {
 
     expect(res.statusCode).toBe(412);
     expect(res.json()).toMatchObject({ statusCode: 412, error: 'Precondition Failed' });
+  });
+});
+
+describe('a file answer on a route with middleware and dependencies', () => {
+  const events: string[] = [];
+
+  async function* transaction() {
+    try {
+      yield 'tx';
+      events.push('commit');
+    } catch (err) {
+      events.push(`rollback: ${(err as Error).message}`);
+      throw err;
+    }
+  }
+
+  @Controller('/reports')
+  class ReportsController {
+    @Get('/{name}')
+    get(@Depends(transaction, { cleanup: 'before-response' }) _tx: string) {
+      return Response.file(join(dir, `${_tx === 'tx' ? 'nope' : 'x'}.txt`));
+    }
+
+    @Get('/')
+    letters(@Depends(transaction) _tx: string) {
+      return Response.file(join(dir, 'letters.txt'));
+    }
+  }
+
+  test('the file\'s 404 is the request\'s error: middleware and cleanups see it', async () => {
+    const staged = new App({ controllers: [ReportsController], logger: false });
+    const seen: number[] = [];
+    staged.use(async (_ctx, next) => {
+      const result = await next();
+      seen.push(1);
+      return result;
+    });
+    events.length = 0;
+
+    const missing = await staged.inject('/reports/q3');
+    const found = await staged.inject('/reports');
+    await staged.close();
+
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json().message).toBe('File not found');
+    expect(found.body).toBe(alphabet);
+    expect(seen).toEqual([1, 1]);
+    expect(events).toEqual(['rollback: File not found', 'commit']);
   });
 });

@@ -39,6 +39,11 @@ class ProfileController {
     return { album, names: photos.map((p) => p.filename) };
   }
 
+  @Post('/any')
+  any(@UploadedFiles(undefined, { maxCount: 2, storage: 'memory' }) files: UploadedFile[]) {
+    return files.map((f) => `${f.fieldname}:${f.buffer!.toString()}`);
+  }
+
   @Post('/optional')
   optional(@UploadedFile('cv', { required: false }) cv: UploadedFile | undefined) {
     return { hasCv: cv !== undefined };
@@ -167,6 +172,15 @@ describe('@UploadedFile and @Form', () => {
     const body = await multipart([{ name: 'a', value: '1' }]);
     expect((await app.inject({ method: 'POST', url: '/profile/json', ...body })).statusCode).toBe(415);
   });
+});
+
+test('@UploadedFiles() with no name keeps the files of every field, up to maxCount', async () => {
+  const two = await multipart([{ name: 'a', filename: 'a', data: '1' }, { name: 'b', filename: 'b', data: '2' }]);
+  expect((await app.inject({ method: 'POST', url: '/profile/any', ...two })).json()).toEqual(['a:1', 'b:2']);
+  const three = await multipart(['a', 'b', 'c'].map((n) => ({ name: n, filename: n, data: n })));
+  const res = await app.inject({ method: 'POST', url: '/profile/any', ...three });
+  expect(res.statusCode).toBe(413);
+  expect(res.json().message).toBe('Too many files: at most 2');
 });
 
 describe('limits answer 413', () => {

@@ -34,15 +34,15 @@ function planFor(route: RouteDefinition, runtime: AppRuntime): FormPlan {
   if (route.methods.every((m) => m === 'GET' || m === 'HEAD')) misplaced(route, `${route.methods.join(', ')} requests have no body. Use POST, PUT or PATCH.`);
   if (route.params.some((p) => p.kind === 'body')) misplaced(route, 'the route also reads a JSON body (@Body() or a DTO-typed parameter), and a request has one body. Read the text fields with @Form() instead.');
   const fields = new Map<string, ReturnType<typeof fieldOf>>();
-  let keepAll = false;
+  let anyField: ReturnType<typeof fieldOf> | null = null;
   for (const p of route.params) {
     if (p.kind !== 'file' && p.kind !== 'files') continue;
-    if (p.name === undefined) keepAll = true;
+    if (p.name === undefined) anyField = fieldOf(p, runtime, route);
     else fields.set(p.name, fieldOf(p, runtime, route));
   }
   const options = runtime.multipart;
-  const largestFile = Math.max(options.fileSize, ...[...fields.values()].map((f) => f.maxSize));
-  return { options, largestFile, fields, keepAll };
+  const largestFile = Math.max(options.fileSize, anyField?.maxSize ?? 0, ...[...fields.values()].map((f) => f.maxSize));
+  return { options, largestFile, fields, anyField };
 }
 
 const dependencies = new WeakMap<RouteDefinition, Dependency<ParsedForm>>();

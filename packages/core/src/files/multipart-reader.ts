@@ -17,8 +17,8 @@ export interface FormPlan {
   readonly largestFile: number;
   /** Per field: its size limit, most files and storage; a field not named here is kept only when `keepAll`. */
   readonly fields: ReadonlyMap<string, { maxSize: number; maxCount: number; storage: UploadStorage }>;
-  /** `@UploadedFiles()` with no name: every file is kept. */
-  readonly keepAll: boolean;
+  /** `@UploadedFiles()` with no name: every file is kept, with these limits (maxCount over all files). */
+  readonly anyField: { maxSize: number; maxCount: number; storage: UploadStorage } | null;
 }
 
 /** A parsed multipart body: text fields and kept files. `discard()` removes its temp files. */
@@ -52,7 +52,7 @@ function size(bytes: number): string {
 }
 
 function tooLarge(message: string): HttpError {
-  return new HttpError(413, message, undefined, { code: 'PAYLOAD_TOO_LARGE' });
+  return new HttpError(413, message);
 }
 
 // Counts the bytes of one file and fails once they pass its field's limit.
@@ -137,17 +137,20 @@ export async function readMultipart(request: FastifyRequest, plan: FormPlan, for
         form.addField(part.fieldname, part.value);
         continue;
       }
-      const field = plan.fields.get(part.fieldname);
-      if (field === undefined && !plan.keepAll) {
+      const named = plan.fields.get(part.fieldname);
+      const field = named ?? plan.anyField;
+      if (field === null) {
         await pipeline(part.file, discardAll());
         continue;
       }
-      const count = (counts.get(part.fieldname) ?? 0) + 1;
-      counts.set(part.fieldname, count);
-      if (field !== undefined && count > field.maxCount) {
-        throw tooLarge(`Too many files in field ${part.fieldname}: at most ${field.maxCount}`);
+      // A named field counts its own files; the catch-all counts every file it keeps.
+      const key = named === undefined ? '' : part.fieldname;
+      const count = (counts.get(key) ?? 0) + 1;
+      counts.set(key, count);
+      if (count > field.maxCount) {
+        throw tooLarge(named === undefined ? `Too many files: at most ${field.maxCount}` : `Too many files in field ${part.fieldname}: at most ${field.maxCount}`);
       }
-      form.files.push(await keepFile(part, field?.maxSize ?? options.fileSize, field?.storage ?? options.storage, form, options.tmpDir));
+      form.files.push(await keepFile(part, field.maxSize, field.storage, form, options.tmpDir));
     }
   } catch (err) {
     throw toHttpError(err, options);

@@ -122,6 +122,8 @@ async function runStaged(stages: Stages, ex: Exchange, request: FastifyRequest, 
       const result = await runHandler(stages, ex, request);
       if (stages.invalidate !== null) await stages.invalidate(result);
       payload = toPayload(reply, result, stages.policy);
+      // A file answer (a promise): its failure (404, 416) is the request's error, seen by cleanups.
+      if (payload instanceof Promise) payload = await payload;
     }
   } catch (err) {
     return ex.fail(err);
