@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import {
   App, Body, Controller, Form, Get, HttpError, Post, UploadedFile, UploadedFiles,
 } from '@cello/core';
+import { validateOpenApi } from './helpers/validate-openapi';
 
 class ProfileForm {
   @IsString()
@@ -301,6 +302,7 @@ describe('startup checks and OpenAPI', () => {
       required: ['avatar', 'name', 'age'],
     });
     expect(doc.paths['/profile/avatar'].post.responses['422']).toBeDefined();
+    expect(validateOpenApi(doc)).toMatchObject({ valid: true, version: '3.1' });
     expect(doc.paths['/profile/photos'].post.requestBody.content['multipart/form-data'].schema.properties.photos)
       .toEqual({ type: 'array', items: { type: 'string', format: 'binary', contentMediaType: 'application/octet-stream' } });
   });
