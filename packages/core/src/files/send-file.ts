@@ -38,7 +38,7 @@ export function confinedOptions(options: SendOptions, realRoot: string): SendOpt
   return { ...options, root: realRoot, onFile: confined(realRoot) };
 }
 
-function errorFor(result: SendResult, source: FileSource): HttpError {
+function errorFor(result: SendResult, source: FileSource): Error {
   switch (result.statusCode) {
     case 400:
       return HttpError.badRequest('The file path is malformed (bad encoding or a null byte)');
@@ -54,7 +54,8 @@ function errorFor(result: SendResult, source: FileSource): HttpError {
       // there to be served, and saying which would tell a prober what exists.
       return HttpError.notFound(source.notFound);
     default:
-      throw (result.type === 'error' ? result.metadata.error : new Error(`file answer ${result.statusCode}`));
+      // EACCES and the like: a 500, logged with send's error.
+      return result.type === 'error' ? result.metadata.error : new Error(`unexpected file answer ${result.statusCode}`);
   }
 }
 
