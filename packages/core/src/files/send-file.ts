@@ -1,4 +1,4 @@
-import send, { type SendOptions, type SendResult } from '@fastify/send';
+import type { SendOptions, SendResult } from '@fastify/send';
 import type { FastifyReply } from 'fastify';
 import { realpath } from 'node:fs/promises';
 import { sep } from 'node:path';
@@ -17,6 +17,15 @@ export interface FileSource {
   /** A directory asked for without its trailing slash is redirected to `redirectTo` (static) or is a 404. */
   readonly redirectTo?: string;
   readonly notFound: string;
+}
+
+// Loaded on the first file answer: an app that serves no files never loads send and its mime table.
+type SendModule = { default: (req: Readable, path: string, options?: SendOptions) => Promise<SendResult> };
+let sendModule: Promise<SendModule> | undefined;
+
+async function send(req: Readable, path: string, options: SendOptions): Promise<SendResult> {
+  const mod = await (sendModule ??= import('@fastify/send') as Promise<SendModule>);
+  return mod.default(req, path, options);
 }
 
 // Thrown from send's onFile hook; never leaves this file.
