@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { DependencyContainer } from 'tsyringe';
+import type { ResolvedMultipartOptions } from './files/multipart-options.js';
 import type { PendingWork } from './lifecycle/pending-work.js';
 import type { LiveStreams } from './realtime/live-streams.js';
 import type { RealtimeSettings } from './realtime/realtime-options.js';
@@ -16,4 +17,6 @@ export interface AppRuntime {
   readonly streams: LiveStreams;
   /** WebSocket message limit and SSE heartbeat defaults. */
   readonly realtime: RealtimeSettings;
+  /** Limits and storage for multipart bodies (`new App({ multipart })`). */
+  readonly multipart: ResolvedMultipartOptions;
 }

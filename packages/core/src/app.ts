@@ -33,6 +33,8 @@ import type { Constructor, RouteOptions } from './metadata/types.js';
 import { AccessLog, type LoggingOptions } from './middleware/access-log.js';
 import { Compression, type CompressionOptions } from './middleware/compression.js';
 import { Cors, type CorsOptions } from './middleware/cors.js';
+import { staticRoute, type StaticOptions } from './files/serve-static.js';
+import { resolveMultipartOptions, type MultipartOptions } from './files/multipart-options.js';
 import { JwtAuth } from './middleware/jwt/jwt-auth.js';
 import type { JwtOptions } from './middleware/jwt/options.js';
 import { composeMiddleware, type Middleware } from './middleware/middleware.js';
@@ -83,6 +85,12 @@ export interface AppOptions {
   websocket?: WebSocketOptions;
   /** Server-sent events: `heartbeat`, seconds of silence before a comment keeps the connection open (default 15; `false`: none). */
   sse?: SseOptions;
+  /**
+   * Limits for multipart/form-data bodies (`@UploadedFile`, `@Form`): `fileSize` in bytes
+   * (default 10 MiB), `files` (10) and `fields` (100) per request, `storage` ('disk' or
+   * 'memory'). Over a limit is 413.
+   */
+  multipart?: MultipartOptions;
   /** Extra fastify options, for what Cello does not cover itself. */
   fastify?: Omit<FastifyServerOptions, 'logger' | 'bodyLimit' | 'trustProxy'>;
 }
@@ -197,6 +205,7 @@ export class App<S extends object = Record<string, any>> {
       work: this.#work,
       streams: new LiveStreams(),
       realtime: realtimeSettings(options.websocket, options.sse),
+      multipart: resolveMultipartOptions(options.multipart),
     };
     this.register(...(options.controllers ?? []));
   }
@@ -228,7 +237,10 @@ export class App<S extends object = Record<string, any>> {
 
   /** A functional route on one or more methods; `{id}` and `:id` both declare a parameter. */
   route(methods: HttpMethod | readonly HttpMethod[], path: string, handler: RouteHandler, options: RouteOptions = {}): this {
-    const site = new Error('route declared here');
+    return this.#addRoute(methods, path, handler, options, new Error('route declared here'));
+  }
+
+  #addRoute(methods: HttpMethod | readonly HttpMethod[], path: string, handler: RouteHandler, options: RouteOptions, site: Error, name?: string): this {
     const list = (typeof methods === 'string' ? [methods] : [...methods]).map((m) => m.toUpperCase() as HttpMethod);
     const label = `${list.join(',')} ${path}`;
     this.#assertConfiguring(`route ${label}`);
@@ -241,7 +253,7 @@ export class App<S extends object = Record<string, any>> {
       path: joinPath('', path, label),
       controller: null,
       propertyKey: null,
-      handlerName: label,
+      handlerName: name ?? label,
       handler,
       params,
       schemas: routeSchemas(params, options.response, label),
@@ -264,6 +276,24 @@ export class App<S extends object = Record<string, any>> {
   /** Every method except HEAD (which GET answers). */
   all(path: string, handler: RouteHandler, options?: RouteOptions): this {
     return this.route(httpMethods.filter((m) => m !== 'HEAD'), path, handler, options);
+  }
+
+  /**
+   * Serves the files under `dir` at `prefix` (GET/HEAD routes `prefix` and `prefix/*`, listed
+   * by `cello routes` and left out of the OpenAPI document): content types, Range, ETag /
+   * Last-Modified with 304, `Cache-Control` from `maxAge` (seconds), `index.html` for a folder's
+   * URL. No listing, and nothing outside `dir`: `..`, encoded or not, absolute paths, null bytes
+   * and symlinks that lead out all answer 404 (or 400). The route's features (CORS, security
+   * headers, compression, rate limits) apply as to any route.
+   *
+   * @example
+   * app.serveStatic('/assets', './public', { maxAge: 3600 });
+   */
+  serveStatic(prefix: string, dir: string, options: StaticOptions = {}): this {
+    const site = new Error('serveStatic declared here');
+    const route = staticRoute(prefix, dir, options);
+    for (const path of route.paths) this.#addRoute('GET', path, route.handler, { includeInDocs: false }, site, route.name);
+    return this;
   }
 
   /** Your own middleware around every handler, in the order added (onion). */

@@ -2,7 +2,7 @@ import { defineParam } from '../metadata/param-meta.js';
 import type { ParamSource } from '../metadata/types.js';
 import { celloError } from '../errors/cello-error.js';
 
-function paramDecorator(source: Exclude<ParamSource, 'inject' | 'depends' | 'custom'>) {
+function paramDecorator(source: Exclude<ParamSource, 'inject' | 'depends' | 'custom' | 'file' | 'files'>) {
   return (name?: string): ParameterDecorator => {
     const site = new Error(`@${source} declared here`);
     return (target, propertyKey, index) => {
@@ -22,3 +22,9 @@ export const Query = paramDecorator('query');
 export const Param = paramDecorator('param');
 /** A request header by name (`@Header('x-api-key')`); names are case-insensitive. */
 export const Header = paramDecorator('header');
+/**
+ * The text fields of a multipart/form-data body (`@Form() form: ProfileForm`, validated like a
+ * JSON body, strings converted to the DTO's types; 422 the same way), or one field
+ * (`@Form('name') name: string`).
+ */
+export const Form = paramDecorator('form');

@@ -213,6 +213,15 @@ export const codes = {
     status: 500,
     message: 'The event source of %s failed while streaming; the stream was ended.',
   },
+  CELLO_ERR_STATIC_INVALID: {
+    message: 'app.serveStatic(%s, %s): %s.',
+  },
+  CELLO_ERR_MULTIPART_CONFIG: {
+    message: 'Invalid multipart setup: %s.',
+  },
+  CELLO_ERR_MULTIPART_MISPLACED: {
+    message: '%s on %s: %s',
+  },
 } as const;
 
 export type CelloErrorCode = keyof typeof codes;

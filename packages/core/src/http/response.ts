@@ -1,9 +1,11 @@
+import { basename, dirname, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { celloError } from '../errors/cello-error.js';
 import { checkHeartbeat } from '../realtime/realtime-options.js';
 import { SseStream } from '../realtime/sse-stream.js';
 
 export type { SseEvent } from '../realtime/sse-format.js';
+import type { FileSource } from '../files/send-file.js';
 
 export type HeaderValue = string | number | readonly string[];
 export type ResponseInit = number | { status?: number; headers?: Record<string, HeaderValue> };
@@ -16,7 +18,24 @@ export interface SseInit {
   heartbeat?: number | false;
 }
 
-type BodyKind = 'json' | 'raw' | 'empty';
+type BodyKind = 'json' | 'raw' | 'empty' | 'file';
+
+/** Options of `Response.file()`. */
+export interface FileResponseOptions {
+  headers?: Record<string, HeaderValue>;
+  /** `Cache-Control: public, max-age=<maxAge>`, in seconds (default 0). */
+  maxAge?: number;
+  /** Adds `immutable` to Cache-Control (for file names that change with their content). */
+  immutable?: boolean;
+  /** Sends `Content-Disposition: attachment`, with this file name (`true`: the file's own name). */
+  download?: boolean | string;
+}
+
+function contentDisposition(name: string): string {
+  // The quoted form for old clients (ASCII only), the RFC 8187 form for the real name.
+  const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+}
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -101,6 +120,37 @@ export class Response {
       : Readable.from(source as AsyncIterable<unknown>, { objectMode: false });
     const res = new Response(body, init);
     res.headers['content-type'] ??= 'application/octet-stream';
+    return res;
+  }
+
+  /**
+   * The file at `path` (relative paths are from the working directory), streamed: content type
+   * from its extension, `Range` (206, or 416 outside the file; a request for several ranges gets
+   * the whole file with 200), `ETag` and `Last-Modified` with 304 for `If-None-Match` /
+   * `If-Modified-Since` and 412 when `If-Match` / `If-Unmodified-Since` fail. A missing file is
+   * a 404 JSON error.
+   *
+   * @example
+   * return Response.file('/srv/reports/q3.pdf', { download: 'report-q3.pdf' });
+   */
+  static file(path: string, options: FileResponseOptions = {}): Response {
+    if (typeof path !== 'string' || path.length === 0 || path.includes('\0')) {
+      throw celloError('CELLO_ERR_RESPONSE_INVALID', ['Response.file() takes a file path (a non-empty string without null bytes)']);
+    }
+    const full = resolve(path);
+    const source: FileSource = {
+      path: `/${encodeURIComponent(basename(full))}`,
+      // The caller named this file: dotfiles are allowed and no index is looked up.
+      options: {
+        root: dirname(full), dotfiles: 'allow', index: false,
+        maxAge: (options.maxAge ?? 0) * 1000, immutable: options.immutable ?? false,
+      },
+      notFound: 'File not found',
+    };
+    const res = new Response(source, { headers: options.headers }, 'file');
+    if (options.download !== undefined && options.download !== false) {
+      res.headers['content-disposition'] ??= contentDisposition(options.download === true ? basename(full) : options.download);
+    }
     return res;
   }
 

@@ -1,6 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import type { LiveStreams } from '../realtime/live-streams.js';
 import { SseStream } from '../realtime/sse-stream.js';
+import { sendFile, type FileSource } from '../files/send-file.js';
 import { Response } from './response.js';
 import { isEmptyResult, responseBody } from './result-body.js';
 
@@ -15,6 +16,9 @@ export interface ResultPolicy {
 }
 
 function applyResponse(reply: FastifyReply, res: Response, policy: ResultPolicy): unknown {
+  // A file's status and headers depend on the request (Range, conditional headers) and on a stat:
+  // known only once that resolves.
+  if (res.kind === 'file') return sendFile(reply, res.body as FileSource, res.headers);
   reply.code(res.status);
   const headers = res.headers;
   for (const name in headers) reply.header(name, headers[name]);
@@ -35,6 +39,7 @@ function applyResponse(reply: FastifyReply, res: Response, policy: ResultPolicy)
  * Turns a handler's return value into the payload for fastify's `reply.send`, setting the status
  * and headers on `reply`: objects and arrays -> JSON, strings -> text/plain, Buffers ->
  * octet-stream, streams are piped, `undefined`/`null` -> 204, a `Response` as it says.
+ * A promise only for `Response.file()`.
  */
 export function toPayload(reply: FastifyReply, value: unknown, policy: ResultPolicy): unknown {
   if (isEmptyResult(value)) {

@@ -29,6 +29,8 @@ export interface RouteOptions {
   description?: string;
   tags?: string[];
   deprecated?: boolean;
+  /** List the route in the OpenAPI document (default true). */
+  includeInDocs?: boolean;
   /** Skip JWT authentication (as `@Public()`). */
   public?: boolean;
   /** This route's rate limit, or `false` for none (as `@RateLimit()` / `@SkipRateLimit()`). */
@@ -56,7 +58,7 @@ export interface RouteMeta {
   site: Error;
 }
 
-export type ParamSource = 'body' | 'query' | 'param' | 'header' | 'inject' | 'depends' | 'custom';
+export type ParamSource = 'body' | 'query' | 'param' | 'header' | 'inject' | 'depends' | 'custom' | 'file' | 'files' | 'form';
 
 export interface ParamMeta {
   index: number;

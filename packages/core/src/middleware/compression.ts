@@ -91,7 +91,8 @@ export class Compression implements Feature {
       return;
     }
     const type = String(reply.getHeader('content-type') ?? '');
-    if (payload == null || request.method === 'HEAD' || status === 204
+    // A 206 is a byte range of the identity encoding (its Content-Range counts those bytes).
+    if (payload == null || request.method === 'HEAD' || status === 204 || status === 206
       || reply.hasHeader('content-encoding') || !compressible.test(type)) {
       done(null, payload);
       return;

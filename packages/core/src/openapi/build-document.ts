@@ -77,7 +77,7 @@ class DocumentBuilder {
     const paths: Record<string, OpenApiPathItem> = {};
     for (const def of routes) {
       // OpenAPI 3.1 has no way to describe a WebSocket (that is AsyncAPI's job): left out.
-      if (def.kind === 'websocket' || this.#options.exclude?.(def)) continue;
+      if (def.kind === 'websocket' || def.options.includeInDocs === false || this.#options.exclude?.(def)) continue;
       const item = (paths[toOpenApiPath(def.path)] ??= {});
       for (const method of def.methods) {
         item[method.toLowerCase() as keyof OpenApiPathItem] = this.#operation(def, method);
@@ -165,12 +165,13 @@ class DocumentBuilder {
         if (!out.has(key)) out.set(key, p);
       },
       body: { fields: {}, any: false },
+      form: { properties: {}, required: [], used: false },
       canFailValidation: false,
     };
     for (const p of def.params) paramKinds.get(p.kind)?.describe?.(p, parts);
     // OpenAPI requires every `{name}` of the path to be described; undeclared ones are strings.
     for (const name of pathNames) parts.parameter({ name, in: 'path', required: true, schema: { type: 'string' } });
-    return { parameters: [...out.values()], body: requestBody(parts.body), canFailValidation: parts.canFailValidation };
+    return { parameters: [...out.values()], body: requestBody(parts.body, parts.form), canFailValidation: parts.canFailValidation };
   }
 
   #success(def: RouteInfo, status: number): OpenApiResponse {
@@ -190,7 +191,11 @@ class DocumentBuilder {
   }
 }
 
-function requestBody(body: OperationParts['body']): OpenApiOperation['requestBody'] | undefined {
+function requestBody(body: OperationParts['body'], form: OperationParts['form']): OpenApiOperation['requestBody'] | undefined {
+  if (form.used) {
+    const schema: JsonSchema = { type: 'object', properties: form.properties, ...(form.required.length > 0 ? { required: form.required } : {}) };
+    return { required: true, content: { 'multipart/form-data': { schema } } };
+  }
   if (body.dto !== undefined) return { required: true, content: { 'application/json': { schema: body.dto } } };
   if (Object.keys(body.fields).length > 0) return { required: false, content: { 'application/json': { schema: { type: 'object', properties: body.fields } } } };
   if (body.any) return { required: false, content: { 'application/json': { schema: {} } } };

@@ -11,6 +11,8 @@ export interface OperationParts {
   parameter(p: OpenApiParameter): void;
   /** The request body: a DTO's `$ref`, single fields, or any JSON. */
   readonly body: { dto?: JsonSchema; fields: Record<string, JsonSchema>; any: boolean };
+  /** A multipart/form-data body: its files and fields (`@UploadedFile`, `@Form`). */
+  readonly form: { properties: Record<string, JsonSchema>; required: string[]; used: boolean };
   /** Set when a parameter can answer 422. */
   canFailValidation: boolean;
 }

@@ -58,7 +58,7 @@ function noop(): void {}
  */
 export function compileWebSocketRoute(def: RouteDefinition, env: WebSocketRouteEnv): CompiledWebSocketRoute {
   const { runtime, instance, guards, maxPayload } = env;
-  const plans = def.params.map((p) => paramKinds.get(p.kind)!.bind(p, runtime));
+  const plans = def.params.map((p) => paramKinds.get(p.kind)!.bind(p, runtime, def));
   const binders = plans.map((p) => p.bind);
   const asyncAt = plans.map((p) => p.isAsync);
   const fn = def.handler;

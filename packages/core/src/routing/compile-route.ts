@@ -49,7 +49,7 @@ function isAsyncFunction(fn: Function): boolean {
 
 function planBinder(def: RouteDefinition, index: number, runtime: AppRuntime): BinderPlan {
   const p = def.params[index]!;
-  return paramKinds.get(p.kind)!.bind(p, runtime);
+  return paramKinds.get(p.kind)!.bind(p, runtime, def);
 }
 
 // Specialized by arity so the common cases call the method without building an arguments array.
@@ -123,6 +123,8 @@ async function runStaged(stages: Stages, ex: Exchange, request: FastifyRequest, 
       const result = await runHandler(stages, ex, request);
       if (stages.invalidate !== null) await stages.invalidate(result);
       payload = toPayload(reply, result, stages.policy);
+      // A file answer (a promise): its failure (404, 416) is the request's error, seen by cleanups.
+      if (payload instanceof Promise) payload = await payload;
     }
   } catch (err) {
     return ex.fail(err);
@@ -197,7 +199,10 @@ export function compileRoute(def: RouteDefinition, env: CompileEnv): RouteHandle
     return function celloRoute(request, reply) {
       const value = call(null, request);
       if (isThenable(value)) return finishCounted(value, reply, policy, runtime);
-      reply.send(toPayload(reply, value, policy));
+      const payload = toPayload(reply, value, policy);
+      // Only a file answer is a promise; fastify awaits one returned by the handler.
+      if (payload instanceof Promise) return payload;
+      reply.send(payload);
       return undefined;
     };
   }
@@ -234,7 +239,9 @@ export function compileRoute(def: RouteDefinition, env: CompileEnv): RouteHandle
     if (isThenable(value)) return finishScoped(value, ex, reply, policy);
     const result = ex.finish(value);
     if (isThenable(result)) return finishAsync(result, reply, policy);
-    reply.send(toPayload(reply, result, policy));
+    const payload = toPayload(reply, result, policy);
+    if (payload instanceof Promise) return payload;
+    reply.send(payload);
     return undefined;
   };
 }

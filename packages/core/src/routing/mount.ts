@@ -1,11 +1,13 @@
 import fastJson from 'fast-json-stringify';
-import type { FastifyInstance, onRequestHookHandler } from 'fastify';
+import type { FastifyInstance, onRequestHookHandler, RouteOptions } from 'fastify';
 import type { DependencyContainer } from 'tsyringe';
 import type { AppRuntime } from '../app-runtime.js';
 import { CacheFastPath } from '../cache/fast-path.js';
 import { MemoryCacheStore } from '../cache/memory-cache-store.js';
 import type { ResponseCache } from '../cache/response-cache.js';
 import type { FeatureRegistry } from '../features/registry.js';
+import { isMultipartRoute } from '../files/multipart-plan.js';
+import { mountMultipartRoutes } from '../files/mount-multipart.js';
 import { guardHook, instantiateGuards } from '../guards/run-guards.js';
 import type { Composed } from '../middleware/middleware.js';
 import { celloError } from '../errors/cello-error.js';
@@ -44,6 +46,7 @@ export function mountRoutes(table: readonly RouteDefinition[], env: MountEnv): C
   const fastPath = env.cache.store instanceof MemoryCacheStore ? new CacheFastPath(env.cache) : null;
   const sockets: WebSocketFastifyRoute[] = [];
   let maxPayload = env.runtime.realtime.maxPayload;
+  const multipart: RouteOptions[] = [];
   for (const def of table) {
     checkSocketParam(def);
     const guards = def.guards.length > 0 ? instantiateGuards(def.guards, env.container, def.handlerName, def.site) : [];
@@ -63,7 +66,7 @@ export function mountRoutes(table: readonly RouteDefinition[], env: MountEnv): C
     if (early.length > 0) onRequest.push(guardHook(early, def, env.runtime));
     fastPath?.add(def, !env.features.allowsFastPath(def));
     const response = def.schemas.response;
-    env.fastify.route({
+    const route: RouteOptions = {
       method: [...def.methods],
       url: def.path,
       ...(response === undefined ? {} : { schema: { response: { '2xx': response } } }),
@@ -78,9 +81,12 @@ export function mountRoutes(table: readonly RouteDefinition[], env: MountEnv): C
         cache: env.cache,
         serialize: response !== undefined && def.cache !== null ? fastJson(response) : null,
       }),
-    });
+    };
+    if (isMultipartRoute(def)) multipart.push(route);
+    else env.fastify.route(route);
     env.methodIndex.add(def.methods, def.path);
   }
   if (sockets.length > 0) mountWebSocketRoutes(env.fastify, sockets, { maxPayload, closeTimeoutMs: env.closeTimeoutMs });
+  mountMultipartRoutes(env.fastify, multipart);
   return fastPath === null || fastPath.isEmpty ? null : fastPath;
 }

@@ -16,7 +16,7 @@ function typeName(type: unknown): string {
 
 const unboundHint =
   'Type it as Request, RequestContext, BackgroundTasks or a DTO class, or bind it with @Body(), @Query(), ' +
-  '@Param(name), @Header(name), @Inject(token) or @Depends(fn).';
+  '@Param(name), @Header(name), @Inject(token), @Depends(fn), @UploadedFile(name) or @Form().';
 
 // At runtime, what tsc emits for a type that has no value: an interface or type alias is
 // `Object`, a class brought in with `import type` is `Function`.
@@ -49,7 +49,7 @@ function withSchema(def: ParamDefinition): ParamDefinition {
 function fromDecorator(meta: ParamMeta, type: unknown, owner: string, site: Error): ParamDefinition {
   const kind = meta.source as ParamKind;
   // A DTO class is validated as a whole part (`@Body() dto: CreateItem`), not as one field.
-  const wholePart = meta.name === undefined && (kind === 'body' || kind === 'query' || kind === 'param');
+  const wholePart = meta.name === undefined && (kind === 'body' || kind === 'query' || kind === 'param' || kind === 'form');
   const isDto = wholePart && isDtoClass(type);
   if (wholePart && !isDto && isOwnClass(type) && !typeBoundKinds.has(type)) noDecorators(meta.index, owner, type, site);
   return withSchema({ index: meta.index, kind, name: meta.name, type, isDto, token: meta.token, options: meta.options });

@@ -10,13 +10,14 @@ export type ParamKind =
   | 'request' | 'context' | 'background'
   | 'body' | 'query' | 'param' | 'header'
   | 'inject' | 'depends'
-  | 'websocket';
+  | 'websocket'
+  | 'file' | 'files' | 'form';
 
 /** One handler parameter: how it is bound, decided once at startup. */
 export interface ParamInfo {
   readonly index: number;
   readonly kind: ParamKind;
-  /** Field name for `@Param('id')`, `@Query('page')`, `@Header('x-a')`, `@Body('name')`. */
+  /** Field name for `@Param('id')`, `@Query('page')`, `@Header('x-a')`, `@Body('name')`, `@UploadedFile('avatar')`, `@Form('name')`. */
   readonly name?: string;
   /** The declared type (from `design:paramtypes`), when known. */
   readonly type: unknown;

@@ -8,7 +8,7 @@ import { maxDepth, nestsDeeperThan, tooDeepError } from './depth.js';
 import { dtoClosure, dtoShape, standaloneSchema, type DtoShape, type JsonSchema } from './dto-schema.js';
 import { flattenValidationErrors, validationFailed, type FieldError } from './validation-error.js';
 
-export type DtoSource = 'body' | 'query' | 'params' | 'headers';
+export type DtoSource = 'body' | 'query' | 'params' | 'headers' | 'form';
 
 /** Turns request input into a validated DTO instance, or throws 422. */
 export type DtoValidator = (input: unknown) => object | Promise<object>;
@@ -139,6 +139,7 @@ export function compileDtoValidator(type: Function, source: DtoSource): { valida
   const closure = dtoClosure(type);
   const shape = closure[0]!;
   const isAsync = closure.some((s) => s.isAsync);
+  // Everything but a JSON body arrives as strings (a form's fields too).
   const convert = source !== 'body';
   const finish = (errors: ValidationError[], instance: object): object => {
     if (errors.length > 0) throw validationFailed(flattenValidationErrors(errors));

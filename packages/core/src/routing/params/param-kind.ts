@@ -3,7 +3,7 @@ import type { AppRuntime } from '../../app-runtime.js';
 import type { RequestContext } from '../../di/request-context.js';
 import type { OperationParts } from '../../openapi/operation-parts.js';
 import type { JsonSchema } from '../../validation/dto-schema.js';
-import type { ParamDefinition } from '../route-table.js';
+import type { ParamDefinition, RouteDefinition } from '../route-table.js';
 import type { ParamKind } from '../route-info.js';
 
 /** Produces one argument; `ctx` is null on routes that need no request context. */
@@ -26,6 +26,7 @@ export interface ParamKindSpec {
   readonly boundType?: Function;
   /** The JSON Schema of the value, for the parts of the request. */
   schema?(p: ParamDefinition): JsonSchema | undefined;
-  bind(p: ParamDefinition, runtime: AppRuntime): BinderPlan;
+  /** Plans the binder once, at startup; `route` is the row the parameter belongs to. */
+  bind(p: ParamDefinition, runtime: AppRuntime, route: RouteDefinition): BinderPlan;
   describe?(p: ParamDefinition, op: OperationParts): void;
 }
