@@ -11,6 +11,7 @@ import { describeMachine } from './runner/machine.js';
 import { instrSection, loadSection, machineSection } from './runner/report.js';
 import { runInstrPhase } from './runner/run-instr.js';
 import { runLoadPhase } from './runner/run-load.js';
+import { runWorkersPhase, workersSection } from './runner/run-workers.js';
 import { scenarios as allScenarios } from './scenarios.js';
 import { targets as allTargets } from './target-registry.js';
 
@@ -24,6 +25,9 @@ const help = `usage: npm run bench -- [flags]      (npm run bench:instr = --only
   --scenarios a,b       only these scenarios (${allScenarios.map((s) => s.id).join(', ')})
   --no-instr            skip the instruction counts
   --only-instr          only the instruction counts
+  --only-workers        only req/s of Cello alone against Cello with listen({ workers })
+                        (--scenarios, default hello; --rounds, --seconds, --warmup, --connections apply)
+  --workers 2           worker processes for --only-workers
   --instr-jobs 2        instruction counts run side by side
   --instr-warmup 3000   requests before counting (JIT warm-up)
   --instr-requests 4000 requests counted
@@ -53,6 +57,8 @@ async function main(): Promise<number> {
       scenarios: { type: 'string' },
       'no-instr': { type: 'boolean', default: false },
       'only-instr': { type: 'boolean', default: false },
+      'only-workers': { type: 'boolean', default: false },
+      workers: { type: 'string', default: '2' },
       'instr-jobs': { type: 'string', default: '2' },
       'instr-warmup': { type: 'string', default: '3000' },
       'instr-requests': { type: 'string', default: '4000' },
@@ -72,10 +78,29 @@ async function main(): Promise<number> {
   const log = (line: string) => console.error(line);
   const machine = describeMachine();
   const doLoad = !o['only-instr'];
-  const doInstr = !o['no-instr'];
+  const doInstr = !o['no-instr'] && !o['only-workers'];
   if (doInstr) {
     const problem = instrToolProblem(o['instr-tool']);
     if (problem) throw new Error(`${problem}; or run with --no-instr`);
+  }
+
+  if (o['only-workers']) {
+    const workers = await runWorkersPhase(list(allScenarios, o.scenarios ?? 'hello', 'scenario'), {
+      rounds: Number(o.rounds),
+      seconds: Number(o.seconds),
+      warmupSeconds: Number(o.warmup),
+      connections: Number(o.connections),
+      workers: Number(o.workers),
+      log,
+    });
+    const section = workersSection(workers, machine.nproc, machine.date);
+    console.log(['', section].join('\n'));
+    if (!o['no-write']) {
+      const file = join(benchRoot, 'BENCHMARKS.md');
+      updateBenchmarksFile(file, { workers: section });
+      log(`wrote ${file}`);
+    }
+    return workers.cells.some((c) => c.bad > 0) ? 1 : 0;
   }
 
   const blocks: Partial<Record<BlockName, string>> = { machine: machineSection(machine) };

@@ -6,7 +6,8 @@ import { startTarget, type RunningTarget } from '../src/runner/spawn-target.js';
 import { scenarios } from '../src/scenarios.js';
 import { supports, targets } from '../src/target-registry.js';
 
-jest.setTimeout(30_000);
+// Five servers booting at once on a busy 2-core machine can take a minute; this bounds a hang, it times nothing.
+jest.setTimeout(120_000);
 
 const running = new Map<string, RunningTarget>();
 
@@ -14,7 +15,7 @@ beforeAll(async () => {
   const missing = targets.filter((t) => !existsSync(t.entry)).map((t) => t.entry);
   if (missing.length) throw new Error(`not built: ${missing.join(', ')} (run \`npm run build\` first)`);
   // Started together: booting one after another would cost seconds for nothing.
-  const started = await Promise.allSettled(targets.map((t) => startTarget(t, { timeoutMs: 25_000 })));
+  const started = await Promise.allSettled(targets.map((t) => startTarget(t, { timeoutMs: 100_000 })));
   for (const result of started) if (result.status === 'fulfilled') running.set(result.value.target.id, result.value);
   const failed = started.flatMap((r) => (r.status === 'rejected' ? [String((r.reason as Error).message)] : []));
   if (failed.length) throw new Error(`targets failed to start:\n${failed.join('\n')}`);

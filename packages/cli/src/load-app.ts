@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CliError } from './cli-error.js';
+import { usedBeforeDeclarationHint } from './load-failure.js';
 
 /** The part of an App that `cello routes` needs; typed structurally so the CLI does not depend on a core version. */
 export interface RoutableApp {
@@ -26,7 +27,8 @@ export async function loadApp(entry: string): Promise<RoutableApp> {
     // import() loads CommonJS and ESM alike; a CommonJS module's exports are also its `default`.
     mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   } catch (err) {
-    throw new CliError(`${entry} failed to load: ${firstLine(err)}`);
+    const hint = usedBeforeDeclarationHint(err);
+    throw new CliError(`${entry} failed to load: ${firstLine(err)}${hint ? ` ${hint}` : ''}`);
   }
   const fallback = (mod.default ?? {}) as Record<string, unknown>;
   const factory = mod.createApp ?? fallback.createApp;

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, realpathSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { CliError } from './cli-error.js';
 import { ownPackage } from './own-package.js';
@@ -10,7 +11,24 @@ export type DependencySource = 'link' | 'pack' | 'registry';
 export interface CelloDependencies {
   core: string;
   cli: string;
+  /** The libraries the app and @cello/core must share (its peer dependencies), by name. */
+  peers: Record<PeerName, string>;
 }
+
+/**
+ * @cello/core's peer dependencies and their ranges (as in its package.json; a test keeps the
+ * two equal). The app's decorators write metadata into these libraries and Cello reads it
+ * back, so both must load the same copy: class-transformer keeps its registry per copy, and
+ * tsyringe its container.
+ */
+export const peerRanges = {
+  'class-transformer': '^0.5.1',
+  'class-validator': '^0.15.1',
+  'reflect-metadata': '^0.2.2',
+  tsyringe: '^4.10.0',
+} as const;
+
+export type PeerName = keyof typeof peerRanges;
 
 const kPackages = [
   { key: 'core', folder: 'core', built: 'dist/index.js' },
@@ -25,7 +43,7 @@ const kPackages = [
 export function celloDependencies(source: DependencySource, project: string, monorepo: string | undefined): CelloDependencies {
   if (source === 'registry' || monorepo === undefined) {
     const range = `^${ownPackage.version}`;
-    return { core: range, cli: range };
+    return { core: range, cli: range, peers: { ...peerRanges } };
   }
   const specs: Record<string, string> = {};
   for (const pkg of kPackages) {
@@ -35,7 +53,25 @@ export function celloDependencies(source: DependencySource, project: string, mon
     }
     specs[pkg.key] = source === 'link' ? `file:${linkPath(project, monorepo, dir)}` : `file:vendor/${packInto(dir, join(project, 'vendor'))}`;
   }
-  return { core: specs.core!, cli: specs.cli! };
+  // A linked @cello/core loads its imports from the checkout's node_modules (Node follows the
+  // link to its real path), so the app must load the very same folders: linked too. Tarballs
+  // install like the release, where npm gives the peers one copy at the top of node_modules.
+  const core = join(monorepo, 'packages', 'core');
+  const peers = { ...peerRanges } as Record<PeerName, string>;
+  if (source === 'link') {
+    for (const name of Object.keys(peerRanges) as PeerName[]) peers[name] = `file:${linkPath(project, monorepo, peerFolder(core, name))}`;
+  }
+  return { core: specs.core!, cli: specs.cli!, peers };
+}
+
+/** The folder of `name` that @cello/core at `coreDir` loads (its real path). */
+function peerFolder(coreDir: string, name: string): string {
+  const lookup = createRequire(join(coreDir, 'package.json')).resolve.paths(name) ?? [];
+  for (const dir of lookup) {
+    const folder = join(dir, name);
+    if (existsSync(join(folder, 'package.json'))) return realpathSync(folder);
+  }
+  throw new CliError(`${name} is not installed for ${coreDir}: run \`npm install\` in the Cello checkout first.`);
 }
 
 function packInto(dir: string, destination: string): string {

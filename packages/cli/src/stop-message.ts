@@ -1,7 +1,7 @@
 /**
- * What `cello start --workers` and `cello dev` send an app process (run by entry-host.js) to
- * stop it gracefully. `afterMs` is how long to wait for a signal the process may have received
- * directly (the process group got it); 0 when only cello is stopping it (a dev restart).
+ * What `cello dev` sends the app process (run by entry-host.js) to stop it gracefully. `afterMs`
+ * is how long to wait for a signal the process may have received directly (the process group
+ * got it); 0 when only cello is stopping it (a dev restart).
  */
 export interface StopMessage {
   cello: 'stop';

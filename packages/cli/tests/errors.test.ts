@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expectCliError, runCli, tempDir, removeTempDirs } from './support';
 
 afterAll(removeTempDirs);
@@ -33,5 +35,25 @@ describe('errors and help', () => {
   test('--version prints the package version', async () => {
     const result = await runCli(['--version'], { cwd: tempDir('help') });
     expect(result).toMatchObject({ code: 0, stdout: '0.1.0\n' });
+  });
+
+  // What tsc emits for a decorated class whose constructor takes a class declared below it.
+  const usedBeforeDeclaration = `var __metadata = function (k, v) { return function () {}; };
+let Orders = class Orders { constructor(repo) { this.repo = repo; } };
+__metadata("design:paramtypes", [Repo]);
+let Repo = class Repo {};
+exports.createApp = () => undefined;
+`;
+
+  test.each([['start'], ['routes']])('`cello %s` names a class used before its declaration in the app, not a bug in cello', async (command) => {
+    const cwd = tempDir('err-load');
+    writeFileSync(join(cwd, 'main.js'), usedBeforeDeclaration);
+    const result = await runCli([command, '--entry', 'main.js'], { cwd });
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^cello: main\.js failed to load: .*Cannot access 'Repo' before initialization/);
+    expect(result.stderr).toContain('Repo is used before its declaration');
+    expect(result.stderr).toContain('CELLO_ERR_CLASS_USED_BEFORE_DECLARATION');
+    expect(result.stderr).not.toContain('a bug in cello');
   });
 });

@@ -1,10 +1,49 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expectCliError, freePort, get, repoRoot, run, runCli, startCli, tempDir, removeTempDirs, waitFor } from './support';
 
 afterAll(removeTempDirs);
 
 const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
+
+// The README's order example, added to a generated project: its own class-transformer and
+// class-validator write the metadata, @cello/core reads it.
+const orderController = `import { Controller, Post } from '@cello/core';
+import { Type } from 'class-transformer';
+import { ArrayMinSize, IsInt, IsString, Min, ValidateNested } from 'class-validator';
+
+class OrderLine {
+  @IsString() sku!: string;
+  @IsInt() @Min(1) qty!: number;
+}
+
+class CreateOrder {
+  @ValidateNested({ each: true }) @Type(() => OrderLine) @ArrayMinSize(1)
+  items!: OrderLine[];
+}
+
+@Controller('/orders')
+export class OrdersController {
+  @Post('/', { status: 201 })
+  create(order: CreateOrder) {
+    return { lines: order.items.length, instances: order.items.every((line) => line instanceof OrderLine) };
+  }
+}
+`;
+
+const postOrders = `const { App } = require('@cello/core');
+const { OrdersController } = require('./dist/orders.controller.js');
+(async () => {
+  const app = new App({ controllers: [OrdersController], logger: false, handleSignals: false });
+  const out = [];
+  for (const payload of [{ items: [{ sku: 'pen', qty: 0 }] }, { items: [{ sku: 'pen', qty: 2 }] }]) {
+    const res = await app.inject({ method: 'POST', url: '/orders', payload });
+    out.push({ status: res.statusCode, body: res.json() });
+  }
+  await app.close();
+  console.log(JSON.stringify(out));
+})().catch((err) => { console.error(err); process.exit(1); });
+`;
 
 describe('cello new', () => {
   // The one slow test: a real install from the npm cache, then the project's own build and tests.
@@ -15,11 +54,25 @@ describe('cello new', () => {
     expect(created.code).toBe(0);
     const project = join(dir, 'my-app');
     expect(existsSync(join(project, 'node_modules', '@cello', 'core'))).toBe(true);
+    // One copy of each library the app and the linked @cello/core share.
+    for (const name of ['class-transformer', 'class-validator', 'reflect-metadata', 'tsyringe']) {
+      expect([name, realpathSync(join(project, 'node_modules', name))]).toEqual([name, realpathSync(join(repoRoot, 'node_modules', name))]);
+    }
+    writeFileSync(join(project, 'src', 'orders.controller.ts'), orderController);
+    writeFileSync(join(project, 'post-orders.cjs'), postOrders);
 
     for (const script of ['build', 'test', 'typecheck']) {
       const result = await run('npm', ['run', script], { cwd: project });
       if (result.code !== 0) throw new Error(`npm run ${script} failed:\n${result.stdout}\n${result.stderr}`);
     }
+
+    // The README's invalid order is refused, nested lines and all.
+    const orders = await run(process.execPath, ['post-orders.cjs'], { cwd: project });
+    if (orders.code !== 0) throw new Error(`post-orders failed:\n${orders.stdout}\n${orders.stderr}`);
+    expect(JSON.parse(orders.stdout)).toEqual([
+      { status: 422, body: { statusCode: 422, error: 'Unprocessable Entity', message: 'Validation failed', details: [{ path: 'items[0].qty', messages: ['qty must not be less than 1'] }] } },
+      { status: 201, body: { lines: 1, instances: true } },
+    ]);
 
     const routes = await run('npx', ['cello', 'routes'], { cwd: project });
     expect(routes.code).toBe(0);
@@ -63,7 +116,7 @@ describe('cello new', () => {
     expect(readFileSync(join(project, 'src/app.ts'), 'utf8')).toMatch(/export function createApp/);
   });
 
-  test('the project uses the toolchain and peer dependency versions of this repository', async () => {
+  test('the project uses the toolchain of this repository, and links @cello/core\'s peers to the copies it loads', async () => {
     const dir = tempDir('new-versions');
     await runCli(['new', 'versions', '--no-install'], { cwd: dir });
     const pkg = readJson(join(dir, 'versions', 'package.json'));
@@ -72,8 +125,9 @@ describe('cello new', () => {
     for (const [name, range] of Object.entries(pkg.devDependencies as Record<string, string>)) {
       if (name !== '@cello/cli') expect([name, range]).toEqual([name, root.devDependencies[name]]);
     }
-    for (const [name, range] of Object.entries(core.peerDependencies as Record<string, string>)) {
-      expect([name, pkg.dependencies[name]]).toEqual([name, range]);
+    // A second copy of class-transformer in the project would hide every @Type from Cello.
+    for (const name of Object.keys(core.peerDependencies as Record<string, string>)) {
+      expect([name, pkg.dependencies[name]]).toEqual([name, `file:${realpathSync(join(repoRoot, 'node_modules', name))}`]);
     }
   });
 
@@ -85,6 +139,11 @@ describe('cello new', () => {
     const pkg = readJson(join(project, 'package.json'));
     expect(pkg.dependencies['@cello/core']).toMatch(/^file:vendor\/cello-core-.*\.tgz$/);
     expect(pkg.devDependencies['@cello/cli']).toMatch(/^file:vendor\/cello-cli-.*\.tgz$/);
+    // Tarballs install like the release: npm puts the peers at these ranges once, at the top.
+    const core = readJson(join(repoRoot, 'packages', 'core', 'package.json'));
+    for (const [name, range] of Object.entries(core.peerDependencies as Record<string, string>)) {
+      expect([name, pkg.dependencies[name]]).toEqual([name, range]);
+    }
     expect(readdirSync(join(project, 'vendor')).sort()).toEqual([
       pkg.devDependencies['@cello/cli'].slice('file:vendor/'.length),
       pkg.dependencies['@cello/core'].slice('file:vendor/'.length),

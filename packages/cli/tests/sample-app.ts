@@ -30,7 +30,7 @@ export class UsersController {
 }
 
 export function createApp() {
-  const app = new App({ controllers: [UsersController], logger: false });
+  const app = new App({ controllers: [UsersController], logger: process.env.APP_LOG === '1' });
   app.get('/hello/:name', () => 'hi');
   app.get('/pid', () => ({ pid: process.pid }));
   // Proves that cello routes runs no startup hook.

@@ -40,7 +40,7 @@ describe('cello start', () => {
 
   test('--workers 2 serves from two processes on one port, replaces a dead worker, and stops them all on SIGTERM', async () => {
     const port = await freePort();
-    const primary = startCli(['start', '--workers', '2', '--entry', 'dist/main.js'], { cwd: dir, env: { PORT: String(port) } });
+    const primary = startCli(['start', '--workers', '2', '--entry', 'dist/main.js'], { cwd: dir, env: { PORT: String(port), APP_LOG: '1' } });
     running.push(primary);
 
     const output = { output: () => primary.output, deadlineMs: 40_000 };
@@ -87,13 +87,13 @@ describe('cello start', () => {
 
   test('--workers: a worker whose start fails exits; after a few retries with back-off the primary gives up with exit 1', async () => {
     const port = await freePort();
-    const primary = startCli(['start', '--workers', '2'], { cwd: dir, env: { PORT: String(port), FAIL_STARTUP: '1' } });
+    const primary = startCli(['start', '--workers', '2'], { cwd: dir, env: { PORT: String(port), FAIL_STARTUP: '1', APP_LOG: '1' } });
     running.push(primary);
 
     expect(await primary.exited).toBe(1);
     expect(primary.output).toContain('failed to start: database unreachable');
     expect(primary.output).toMatch(/worker \d+ exited \(code 1\) before listening \(failed start 1 of 5\); starting another in \d+ ms/);
-    expect(primary.output).toMatch(/the app failed to start 5 times in a row; giving up/);
+    expect(primary.output).toMatch(/The app failed to start 5 times in a row in a worker .*: giving up/);
     expect(await get(port, '/pid')).toBeNull();
   }, 60_000);
 

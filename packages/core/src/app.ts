@@ -52,6 +52,9 @@ import type { RouteInfo } from './routing/route-info.js';
 import { routeSchemas } from './routing/route-schemas.js';
 import type { RouteDefinition } from './routing/route-table.js';
 import { scanController } from './routing/scan-controllers.js';
+import { workerCount, type WorkersOption } from './workers/options.js';
+import { isClusterPrimary, killGraceMs, superviseWorkers, type WorkerSupervisor } from './workers/supervisor.js';
+import { exitAfterFailedStart, followPrimary } from './workers/worker.js';
 
 export interface AppOptions {
   /** Controller classes; more can be added with `register()` before the app starts. */
@@ -81,6 +84,13 @@ export interface AppOptions {
 export interface ListenOptions {
   port?: number;
   host?: string;
+  /**
+   * Serve from this many worker processes on one port (node:cluster), or `'auto'` for one per
+   * CPU. The process that calls listen() becomes the primary: it runs no startup hook, forks
+   * workers that run this same entry (and serve), replaces a worker that dies, and stops them
+   * all on SIGTERM/SIGINT or `close()`. `CELLO_WORKERS` (set by `cello start --workers`) overrides it.
+   */
+  workers?: WorkersOption;
 }
 
 export type RouteHandler = (...args: any[]) => unknown;
@@ -136,6 +146,7 @@ export class App<S extends object = Record<string, any>> {
   // False once close() cut work at shutdownTimeout or a shutdown step failed (exit code 1 on a signal).
   #cleanClose = true;
   #removeSignalHandlers: (() => void) | undefined;
+  #workers: WorkerSupervisor | undefined;
 
   constructor(options: AppOptions = {}) {
     this.#options = options;
@@ -388,18 +399,42 @@ export class App<S extends object = Record<string, any>> {
 
   /** Starts the app and listens; resolves to the address, e.g. `http://127.0.0.1:3000`. */
   async listen(options: ListenOptions = {}): Promise<string> {
-    await this.ready();
-    const address = await this.fastify.listen({ port: options.port ?? 3000, host: options.host ?? 'localhost' });
+    const workers = workerCount(options.workers);
+    if (workers !== undefined && isClusterPrimary()) {
+      if (this.#state === 'closing' || this.#state === 'closed') throw celloError('CELLO_ERR_APP_CLOSED');
+      if (this.#state !== 'configuring') throw celloError('CELLO_ERR_WORKERS_AFTER_START');
+      // The route table's own errors (a duplicate route) show once here, not in every worker.
+      this.#routeTable();
+      this.#workers = superviseWorkers({ count: workers, log: this.log, shutdownTimeoutMs: this.#shutdownTimeoutMs() });
+      this.#handleSignals();
+      return this.#workers.listening(options.port ?? 3000);
+    }
+    if (workers !== undefined) followPrimary();
+    let address: string;
+    try {
+      await this.ready();
+      address = await this.fastify.listen({ port: options.port ?? 3000, host: options.host ?? 'localhost' });
+    } catch (err) {
+      if (workers !== undefined) exitAfterFailedStart();
+      throw err;
+    }
     if (this.#fastPath !== null) for (const server of serverBindings(this.fastify).slice(1)) this.#installFastPath(server);
+    this.#handleSignals();
+    return address;
+  }
+
+  #handleSignals(): void {
     if (this.#options.handleSignals !== false && this.#removeSignalHandlers === undefined) {
       this.#removeSignalHandlers = handleSignals({
         close: () => this.close().then(() => this.#cleanClose),
-        describePending: () => `${openConnections(this.fastify)} open connection(s), ${this.#work.size} request(s) still running a handler, cleanup or background tasks`,
-        timeoutMs: this.#shutdownTimeoutMs(),
+        describePending: () => this.#workers !== undefined
+          ? `${this.#workers.size} worker(s) still running`
+          : `${openConnections(this.fastify)} open connection(s), ${this.#work.size} request(s) still running a handler, cleanup or background tasks`,
+        // A primary waits for its workers, and kills a hung one a little after shutdownTimeout.
+        timeoutMs: this.#shutdownTimeoutMs() + (this.#workers !== undefined ? killGraceMs : 0),
         log: this.log,
       });
     }
-    return address;
   }
 
   /** Sends a request without a socket (fastify's inject); starts the app on first use. */
@@ -422,6 +457,8 @@ export class App<S extends object = Record<string, any>> {
     this.#state = 'closing';
     const deadline = Date.now() + this.#shutdownTimeoutMs();
     try {
+      // The primary of a cluster started nothing itself: its work is stopping the workers.
+      if (this.#workers !== undefined && !(await this.#workers.stop())) this.#cleanClose = false;
       if (wasStarted) await this.#ready?.catch(() => undefined);
       const cut = await drainServers(this.fastify, deadline);
       const idle = await this.#work.whenIdle(deadline - Date.now());

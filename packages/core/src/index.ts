@@ -5,8 +5,14 @@ if (typeof Reflect.getMetadata !== 'function') {
   throw new Error('@cello/core needs the reflect-metadata polyfill: run `npm install reflect-metadata`.');
 }
 
+// A class used in emitted decorator metadata before its declaration fails the app's module
+// at load, before Cello runs: the error report then says which class and how to fix it.
+import { explainUsedBeforeDeclaration } from './errors/used-before-declaration.js';
+explainUsedBeforeDeclaration();
+
 export { App } from './app.js';
 export type { AppOptions, ListenOptions, RouteHandler } from './app.js';
+export type { WorkersOption } from './workers/options.js';
 
 export { Controller } from './decorators/controller.js';
 export { Get, Post, Put, Patch, Delete, Head, Options, All } from './decorators/route.js';

@@ -167,7 +167,7 @@ describe('startup errors point at the declaration', () => {
     const app = new App({ controllers: [BrokenController], logger: false, handleSignals: false });
     let error: Error | undefined;
     try { app.routes(); } catch (err) { error = err as Error; }
-    expect(error).toMatchObject({ code: 'CELLO_ERR_PARAM_UNBOUND', message: expect.stringContaining('BrokenController.get') });
+    expect(error).toMatchObject({ code: 'CELLO_ERR_DTO_NO_DECORATORS', message: expect.stringContaining('BrokenController.get') });
     const firstFrame = error!.stack!.split('\n').find((l) => l.trimStart().startsWith('at '))!;
     expect(firstFrame).toContain('features.test.ts');
     expect(error!.stack).not.toContain('cello-error');

@@ -2,7 +2,7 @@
 // `bench:instr` leaves the req/s tables alone and the hand-written analysis survives every run.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
-export type BlockName = 'machine' | 'load' | 'instr';
+export type BlockName = 'machine' | 'load' | 'instr' | 'workers';
 
 const template = `# Benchmarks
 
@@ -24,6 +24,11 @@ kept. How the harness works: [README](../../README.md#benchmarks).
 
 <!-- bench:instr:begin -->
 <!-- bench:instr:end -->
+
+## Workers: one process against \`listen({ workers })\`
+
+<!-- bench:workers:begin -->
+<!-- bench:workers:end -->
 `;
 
 export function updateBenchmarksFile(file: string, blocks: Partial<Record<BlockName, string>>): void {

@@ -33,20 +33,33 @@ function rssOf(pid: number): number {
   return Number(kb[1]) * 1024;
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
+function stopChild(child: ChildProcess, graceful: boolean): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     child.once('exit', () => resolve());
-    child.kill('SIGKILL');
+    if (!graceful) {
+      child.kill('SIGKILL');
+      return;
+    }
+    child.kill('SIGTERM');
+    setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
   });
 }
 
-export async function startTarget(target: Target, options: { timeoutMs?: number } = {}): Promise<RunningTarget> {
+export interface StartOptions {
+  timeoutMs?: number;
+  /** Extra environment, e.g. CELLO_WORKERS to run Cello's target as a cluster. */
+  env?: NodeJS.ProcessEnv;
+  /** Stop with SIGTERM (SIGKILL after 15 s): a cluster primary stops its workers, SIGKILL would orphan them. */
+  gracefulStop?: boolean;
+}
+
+export async function startTarget(target: Target, options: StartOptions = {}): Promise<RunningTarget> {
   const port = await freePort();
   const started = process.hrtime.bigint();
   // NODE_ENV=production as instr-per-request.mjs sets it: express and others branch on it.
   const child = spawn(process.execPath, [target.entry], {
-    env: { ...process.env, PORT: String(port), NODE_ENV: 'production' },
+    env: { ...process.env, ...options.env, PORT: String(port), NODE_ENV: 'production' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -65,11 +78,11 @@ export async function startTarget(target: Target, options: { timeoutMs?: number 
       // not listening yet
     }
     if (Date.now() > deadline) {
-      await stopChild(child);
+      await stopChild(child, options.gracefulStop === true);
       throw new Error(`${target.label} did not answer GET /hello within ${options.timeoutMs ?? 30_000} ms:\n${stderr}`);
     }
     await new Promise((r) => setTimeout(r, 5));
   }
   const startupMs = Number(process.hrtime.bigint() - started) / 1e6;
-  return { target, port, startupMs, rss: () => rssOf(child.pid!), stop: () => stopChild(child) };
+  return { target, port, startupMs, rss: () => rssOf(child.pid!), stop: () => stopChild(child, options.gracefulStop === true) };
 }

@@ -63,7 +63,15 @@ async function createProject(name: string, options: NewOptions): Promise<void> {
   mkdirSync(target, { recursive: true });
   try {
     const deps = celloDependencies(source, target, monorepo);
-    writeNewFiles(target, projectFiles({ name, coreDependency: deps.core, cliDependency: deps.cli }));
+    writeNewFiles(target, projectFiles({
+      name,
+      coreDependency: deps.core,
+      cliDependency: deps.cli,
+      classTransformerDependency: deps.peers['class-transformer'],
+      classValidatorDependency: deps.peers['class-validator'],
+      reflectMetadataDependency: deps.peers['reflect-metadata'],
+      tsyringeDependency: deps.peers.tsyringe,
+    }));
   } catch (err) {
     // Leave no half-made project behind; a folder that was already there (empty) stays.
     if (created) rmSync(target, { recursive: true, force: true });

@@ -1,15 +1,17 @@
 import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command } from 'commander';
 import { CliError } from '../cli-error.js';
-import { runPrimary } from '../cluster/primary.js';
+import { loadFailure } from '../load-failure.js';
 
 interface StartOptions {
   entry: string;
   workers?: string;
 }
+
+/** Read by `app.listen()` in @cello/core in place of its `workers` option. */
+const workersEnv = 'CELLO_WORKERS';
 
 export function startCommand(): Command {
   return new Command('start')
@@ -17,26 +19,30 @@ export function startCommand(): Command {
     .option('--entry <file>', 'the built file that listens', 'dist/main.js')
     .option('--workers <n>', "worker processes: a number, or 'auto' for one per CPU (os.availableParallelism())")
     .addHelpText('after', `
-Without --workers the app runs in this process. With --workers, node:cluster runs that many
-copies sharing the port; a worker that dies is replaced; a worker that fails to start is
-retried with back-off, and after 5 failed starts in a row cello exits 1; SIGTERM or SIGINT
-shuts every worker down gracefully and cello exits once they have all exited.
+The app runs in this process. With --workers, this process sets CELLO_WORKERS and the app's
+listen() (@cello/core) turns it into the cluster primary: it forks that many workers running
+the same command on one port, replaces a worker that dies, gives up with exit code 1 after 5
+failed starts in a row, and on SIGTERM or SIGINT shuts every worker down gracefully.
+The same works without cello: app.listen({ port, workers: 'auto' }).
 
 Example:
   npm run build && PORT=8080 cello start --workers auto`)
     .action(async (options: StartOptions) => {
       const entry = resolve(process.cwd(), options.entry);
-      const workers = options.workers === undefined ? undefined : parseWorkers(options.workers);
+      if (options.workers !== undefined) checkWorkers(options.workers);
       if (!existsSync(entry)) {
         throw new CliError(`${options.entry} not found: build the project first (npm run build), or pass --entry <file>.`);
       }
-      if (workers === undefined) await import(pathToFileURL(entry).href);
-      else runPrimary({ entry, workers });
+      // The workers run this same command (cluster forks process.argv), so they see it too.
+      if (options.workers !== undefined) process.env[workersEnv] = options.workers;
+      try {
+        await import(pathToFileURL(entry).href);
+      } catch (err) {
+        throw new CliError(loadFailure(options.entry, err));
+      }
     });
 }
 
-function parseWorkers(value: string): number {
-  if (value === 'auto') return availableParallelism();
-  if (!/^[1-9][0-9]*$/.test(value)) throw new CliError(`--workers must be 'auto' or a positive whole number, not "${value}".`);
-  return Number(value);
+function checkWorkers(value: string): void {
+  if (value !== 'auto' && !/^[1-9][0-9]*$/.test(value)) throw new CliError(`--workers must be 'auto' or a positive whole number, not "${value}".`);
 }

@@ -17,10 +17,10 @@
   },
   "dependencies": {
     "@cello/core": "{{coreDependency}}",
-    "class-transformer": "^0.5.1",
-    "class-validator": "^0.15.1",
-    "reflect-metadata": "^0.2.2",
-    "tsyringe": "^4.10.0"
+    "class-transformer": "{{classTransformerDependency}}",
+    "class-validator": "{{classValidatorDependency}}",
+    "reflect-metadata": "{{reflectMetadataDependency}}",
+    "tsyringe": "{{tsyringeDependency}}"
   },
   "devDependencies": {
     "@cello/cli": "{{cliDependency}}",

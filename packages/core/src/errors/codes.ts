@@ -25,10 +25,31 @@ export const codes = {
     message: 'Cannot bind parameter #%s of %s (type %s). %s',
   },
   CELLO_ERR_PARAM_FETCH_TYPE: {
-    message: 'Parameter #%s of %s is typed with the global fetch %s, not Cello\'s. Add `import { %s } from \'@cello/core\'`.',
+    message: 'Parameter #%s of %s is typed with the global fetch %s, not Cello\'s. Add `import { %s } from \'@cello/core\'` (a value import: `import type` leaves no class at runtime, so the global one is found).',
   },
   CELLO_ERR_PARAM_NO_METADATA: {
     message: 'Parameter #%s of %s has no type information: %s was compiled without decorator metadata. Compile with tsc or swc and "emitDecoratorMetadata": true (esbuild and tsx drop it), or bind it with a decorator such as @Body() or @Inject(token).',
+  },
+  CELLO_ERR_PARAM_TYPE_UNDEFINED: {
+    message: 'Parameter #%s of %s has the type undefined at runtime: the class was used before its declaration (declared further down the file, or a circular import). Declare the class before the class that uses it, or move it into its own file.',
+  },
+  CELLO_ERR_DTO_NO_DECORATORS: {
+    message: 'Parameter #%s of %s is typed with the class %s, which has no class-validator or class-transformer decorators: a DTO needs them, or nothing in it would be validated. Add them to its properties (`@IsString() name!: string`); to take the raw body instead, type it with an interface and bind it with @Body(). If %s is a service, inject it through the controller\'s constructor.',
+  },
+  CELLO_ERR_DTO_NESTED_TYPE_MISSING: {
+    message: '%s.%s has @ValidateNested() but its %s cannot be told (declared as %s): nothing in it would be validated. Add @Type(() => ItsClass) from class-transformer next to @ValidateNested(). %s',
+  },
+  CELLO_ERR_DTO_NESTED_NOT_VALIDATED: {
+    message: '%s.%s holds %s %s, which has validation decorators, but the property has no @ValidateNested(): its values would not be validated. Add @ValidateNested%s.',
+  },
+  CELLO_ERR_DTO_TYPE_UNSUPPORTED: {
+    message: '%s.%s is declared as %s, which a JSON body or query string cannot carry. %s',
+  },
+  CELLO_ERR_VALIDATION_LIBRARY_COPIES: {
+    message: 'Two copies of %s are loaded (%s for @cello/core, and %s): decorators written to one are invisible to the other, so validation would silently switch off. Install one copy: make %s resolve to the same folder from your code and from @cello/core (`npm ls %s` shows them; `npm dedupe`, or with `cello new --link` a project made by the current cello).',
+  },
+  CELLO_ERR_CLASS_USED_BEFORE_DECLARATION: {
+    message: '%s: the decorator metadata of a class refers to %s, which is declared further down the same file (TypeScript\'s emitDecoratorMetadata evaluates parameter and property types when the class is defined). Move the declaration of %s above the class that uses it, or into its own file.',
   },
   CELLO_ERR_DI_UNRESOLVED: {
     message: 'Cannot create %s: %s. Is every constructor parameter an @Injectable()/@Singleton() class or given with @Inject(token), and registered?',
@@ -53,7 +74,7 @@ export const codes = {
     message: 'Cannot create %s: its constructor parameters have no type information. Mark the class @Injectable() or @Singleton(); if it is marked, it was compiled without decorator metadata (esbuild and tsx drop it): compile with tsc or swc and "emitDecoratorMetadata": true, or give each parameter with @Inject(token).',
   },
   CELLO_ERR_DI_INTERFACE_PARAM: {
-    message: 'Cannot create %s: constructor parameter #%s is typed with an interface, a type alias or a primitive (emitted as %s), which has no runtime token. Inject it with @Inject(token) and register the token on app.container.',
+    message: 'Cannot create %s: constructor parameter #%s is typed with an interface, a type alias, a primitive or a class imported with `import type` (emitted as %s), which has no runtime token. A class: import it as a value (`import { Service } from \'./service.js\'`, not `import type`). Otherwise inject it with @Inject(token) and register the token on app.container.',
   },
   CELLO_ERR_DI_UNDEFINED_PARAM: {
     message: 'Cannot create %s: constructor parameter #%s has type undefined, which usually means a circular import (the class was used before it was defined). Move the classes into separate files or use tsyringe\'s delay(() => Class).',
@@ -147,6 +168,21 @@ export const codes = {
   CELLO_ERR_HTTP_ERROR_STATUS: {
     status: 500,
     message: 'HttpError status must be an integer from 400 to 599, got %s. Use Response for other statuses.',
+  },
+  CELLO_ERR_WORKERS_INVALID: {
+    message: '%s: workers must be \'auto\' (one per CPU) or a whole number from 1 up.',
+  },
+  CELLO_ERR_WORKERS_AFTER_START: {
+    message: 'listen({ workers }) in an app that already started in this process (ready() or inject() ran its startup hooks here). The primary must not start the app: call listen({ workers }) first, or serve from this process without workers.',
+  },
+  CELLO_ERR_WORKERS_START_FAILED: {
+    message: 'The app failed to start %s times in a row in a worker (the last one exited with %s before listening): giving up, and the primary exits with code 1. The worker\'s error is in the log above; run the app without workers to see it on its own.',
+  },
+  CELLO_ERR_WORKERS_WORKER_DIED: {
+    message: 'A worker process exited unexpectedly; another one is started.',
+  },
+  CELLO_ERR_WORKERS_KILLED: {
+    message: 'A worker did not exit after shutdownTimeout; the primary killed it.',
   },
 } as const;
 

@@ -38,6 +38,18 @@ function onSignal(signal: NodeJS.Signals): void {
 }
 
 /**
+ * Starts the shutdown a signal would, unless one is already under way: a cluster worker gets a
+ * stop request from the primary that may follow the group's own signal, which must not count as
+ * the second signal that forces the exit. False when no listening app here handles signals.
+ */
+export function requestShutdown(signal: NodeJS.Signals): boolean {
+  if (shuttingDown !== null) return true;
+  if (clients.size === 0) return false;
+  onSignal(signal);
+  return true;
+}
+
+/**
  * SIGINT/SIGTERM: close every registered app gracefully and exit 0, or 1 when one reports an
  * unclean shutdown (work cut at shutdownTimeout, a failed shutdown step); a second signal, or
  * a close that outlives the longest `timeoutMs`, exits 1 with a line saying what was still

@@ -9,3 +9,13 @@ export function getParamTypes(target: object, propertyKey?: string): readonly un
     ? (Reflect.getOwnMetadata('design:paramtypes', target) as unknown[] | undefined)
     : (Reflect.getOwnMetadata('design:paramtypes', target, propertyKey) as unknown[] | undefined);
 }
+
+/** The declared type of a property (`design:type`), own or inherited; undefined without metadata. */
+export function getPropertyType(ctor: Function, property: string): unknown {
+  return Reflect.getMetadata('design:type', ctor.prototype, property);
+}
+
+/** Whether `ctor` (or a base) has a `design:type` for `property`: some decorator is on it. */
+export function hasPropertyType(ctor: Function, property: string): boolean {
+  return Reflect.hasMetadata('design:type', ctor.prototype, property);
+}

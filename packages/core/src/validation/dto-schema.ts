@@ -2,7 +2,9 @@ import { getMetadataStorage, ValidationTypes } from 'class-validator';
 import { classChain } from '../metadata/class-chain.js';
 import { defaultMetadataStorage } from 'class-transformer/cjs/storage.js';
 import { targetConstructorToSchema } from 'class-validator-jsonschema';
+import { checkDtoTypes } from './check-dto-types.js';
 import { compiledCheck, propertyCheck, type PropertyCheck } from './compiled-checks.js';
+import { dateProperties, dateSchemas } from './dates.js';
 /** A JSON Schema object (draft-07 / OpenAPI 3.1 dialect). */
 export type JsonSchema = Record<string, any>;
 
@@ -15,6 +17,8 @@ export interface DtoShape {
   readonly nested: ReadonlyMap<string, Function>;
   /** Properties whose nested value is an array of DTOs. */
   readonly nestedArrays: ReadonlySet<string>;
+  /** Properties declared as Date: date-time strings in, Date instances out. */
+  readonly dates: ReadonlySet<string>;
   /**
    * Constraints neither JSON Schema nor a compiled check covers exactly: class-validator's
    * whole pipeline must still run (see compiled-checks.ts for the fallback rule).
@@ -125,13 +129,16 @@ interface TransformerInternals {
 
 // @Type is reproduced by the plain factory only on @ValidateNested DTO properties; anywhere else
 // (`@Type(() => Date)`, a discriminator, a class without @ValidateNested) class-transformer must run.
-function usesTransformer(type: Function, nested: ReadonlyMap<string, Function>): boolean {
+function usesTransformer(type: Function, nested: ReadonlyMap<string, Function>, dates: ReadonlySet<string>): boolean {
   const storage = defaultMetadataStorage as unknown as TransformerInternals;
   return classChain(type).some((t) => {
     if (storage._transformMetadatas?.has(t) || storage._exposeMetadatas?.has(t) || storage._excludeMetadatas?.has(t)) return true;
     const types = storage._typeMetadatas?.get(t);
     if (types === undefined) return false;
-    for (const [property, meta] of types) if (!nested.has(property) || meta.options?.discriminator !== undefined) return true;
+    for (const [property, meta] of types) {
+      if (dates.has(property)) continue; // @Type(() => Date): the factory makes the Date
+      if (!nested.has(property) || meta.options?.discriminator !== undefined) return true;
+    }
     return false;
   });
 }
@@ -232,9 +239,10 @@ function validationStorage(): unknown {
   };
 }
 
-function makeValidationSchema(type: Function, props: ReadonlyMap<string, ValidationMeta[]>): JsonSchema {
+function makeValidationSchema(type: Function, props: ReadonlyMap<string, ValidationMeta[]>, dates: ReadonlySet<string>): JsonSchema {
   const schema = targetConstructorToSchema(type, { ...schemaOptions, classValidatorMetadataStorage: validationStorage() as never }) as JsonSchema;
   fixIntegers(schema, props);
+  dateSchemas(schema, dates);
   const properties = (schema.properties ?? {}) as Record<string, JsonSchema>;
   for (const [name, metas] of props) {
     const prop = properties[name];
@@ -259,6 +267,8 @@ export function dtoShape(type: Function): DtoShape {
   const cached = shapes.get(type);
   if (cached) return cached;
   const metas = getMetadataStorage().getTargetValidationMetadatas(type, '', false, false) as unknown as ValidationMeta[];
+  checkDtoTypes(type, metas);
+  const dates = dateProperties(type, new Set(metas.map((m) => m.propertyName)));
   const nested = new Map<string, Function>();
   const nestedArrays = new Set<string>();
   let isAsync = false;
@@ -276,16 +286,18 @@ export function dtoShape(type: Function): DtoShape {
   const checks = isAsync ? undefined : compileChecks(props);
   const schema = targetConstructorToSchema(type, schemaOptions) as JsonSchema;
   fixIntegers(schema, props);
+  dateSchemas(schema, dates);
   const shape: DtoShape = {
     type,
     schema,
     nested,
     nestedArrays,
+    dates,
     needsClassValidator: checks === undefined,
     checks: checks ?? [],
     isAsync,
-    needsClassTransformer: usesTransformer(type, nested),
-    validationSchema: makeValidationSchema(type, props),
+    needsClassTransformer: usesTransformer(type, nested, dates),
+    validationSchema: makeValidationSchema(type, props, dates),
   };
   shapes.set(type, shape);
   return shape;

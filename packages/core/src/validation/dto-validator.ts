@@ -4,6 +4,7 @@ import { plainToInstance } from 'class-transformer';
 import { validate, validateSync, type ValidationError } from 'class-validator';
 import { instanceChecker } from './compiled-checks.js';
 import { convertStrings } from './convert-strings.js';
+import { toDate } from './dates.js';
 import { maxDepth, nestsDeeperThan, tooDeepError } from './depth.js';
 import { dtoClosure, dtoShape, standaloneSchema, type DtoShape, type JsonSchema } from './dto-schema.js';
 import { flattenValidationErrors, validationFailed, type FieldError } from './validation-error.js';
@@ -58,11 +59,17 @@ function makeFactory(shape: DtoShape, factories: Map<Function, Factory>, checked
   const keys = Object.keys((shape.schema.properties ?? {}) as object);
   const nested = new Map<string, Factory>();
   const passes = checked ? instanceChecker(shape.checks) : null;
+  const dates = shape.dates;
+  const hasDates = dates.size > 0; // a DTO without Date properties pays one boolean per field
   const build = (data: Record<string, unknown>): object => {
     const instance = new Type();
     for (const key of keys) {
       const value = data[key];
       if (value === undefined) continue;
+      if (hasDates && dates.has(key)) {
+        instance[key] = toDate(value);
+        continue;
+      }
       const child = nested.get(key);
       instance[key] = child === undefined || value === null || typeof value !== 'object'
         ? value
@@ -112,6 +119,19 @@ function containsItself(root: Function): boolean {
   return visit(root);
 }
 
+/** Date properties class-transformer left as strings (no `@Type(() => Date)`), nested DTOs included. */
+function reviveDates(value: unknown, shape: DtoShape): void {
+  if (value === null || typeof value !== 'object') return;
+  const target = value as Record<string, unknown>;
+  for (const key of shape.dates) if (typeof target[key] === 'string') target[key] = toDate(target[key]);
+  for (const [key, child] of shape.nested) {
+    const inner = target[key];
+    const childShape = dtoShape(child);
+    if (Array.isArray(inner)) for (const item of inner) reviveDates(item, childShape);
+    else reviveDates(inner, childShape);
+  }
+}
+
 function notAnObject(source: DtoSource): never {
   throw validationFailed([{ path: '', messages: [`${source} must be a JSON object`] }]);
 }
@@ -146,6 +166,7 @@ export function compileDtoValidator(type: Function, source: DtoSource): { valida
       if (nestsDeeperThan(input, maxDepth)) tooDeep(source);
       const data = convert ? convertStrings(input as Record<string, unknown>, shape.schema) : input;
       const instance = plainToInstance(Type, data) as object;
+      reviveDates(instance, shape);
       if (isAsync) return validate(instance, classValidatorOptions).then((errors) => finish(errors, instance));
       return finish(validateSync(instance, classValidatorOptions), instance);
     };
