@@ -22,6 +22,7 @@ import {
   IsAlphanumeric,
   IsArray,
   IsBoolean,
+  IsDate,
   IsDateString,
   IsDefined,
   IsEmail,
@@ -42,8 +43,10 @@ import {
   Length,
   Matches,
   Max,
+  MaxDate,
   MaxLength,
   Min,
+  MinDate,
   MinLength,
   Validate,
   ValidateIf,
@@ -217,6 +220,28 @@ class WithDefault {
   anything?: unknown;
 }
 
+// A Date property: the factory makes the Date, then @IsDate/@MinDate run on it. (@Type is for
+// class-validator run directly; Cello needs no @Type for a Date.)
+class Booking {
+  @Type(() => Date)
+  @IsDate()
+  @MinDate(new Date('2024-01-01T00:00:00Z'))
+  @MaxDate(new Date('2030-01-01T00:00:00Z'))
+  at!: Date;
+
+  @IsNotEmpty()
+  who!: string;
+}
+
+// The same without @Type, as Cello's README writes a Date property.
+class Slot {
+  @IsDate()
+  at!: Date;
+
+  @IsNotEmpty()
+  who!: string;
+}
+
 // ---------------------------------------------------------------------------------------------
 // DTOs that keep the full pipeline (the fallback rule), checked for parity all the same.
 // ---------------------------------------------------------------------------------------------
@@ -269,7 +294,7 @@ class Grouped {
   email!: string;
 }
 
-const compiled = [Offer, Presence, Optionals, Formats, Lengths, Numbers, Collections, Strings, Order, Line, WithDefault];
+const compiled = [Offer, Presence, Optionals, Formats, Lengths, Numbers, Collections, Strings, Order, Line, WithDefault, Booking];
 const fallback = [Custom, Each, Conditional, PerConstraintCondition];
 
 const valid = {
@@ -379,6 +404,13 @@ const table: Array<[string, Function, unknown[]]> = [
     { role: 'admin' },
     { email: 'ann@example.com', anything: { deep: [1] } },
   ]],
+  ['booking', Booking, [
+    { at: '2024-05-06T09:00:00Z', who: 'ann' },
+    { at: '2024-05-06T09:00:00Z', who: '' },
+    { at: '2023-05-06T09:00:00Z', who: 'ann' },
+    { at: '2031-05-06T09:00:00+02:00', who: 'ann' },
+    { at: 'tomorrow', who: 'ann' },
+  ]],
   ['custom', Custom, [{ name: 'a', even: 2 }, { name: '', even: 3 }, {}]],
   ['each', Each, [{ emails: ['ann@example.com'] }, { emails: ['ann@example.com', 'nope'] }, { emails: 'ann@example.com' }, { emails: 'nope' }]],
   ['conditional', Conditional, [{ hasEmail: false }, { hasEmail: true }, { hasEmail: true, email: 'nope' }, { hasEmail: false, email: 'nope' }]],
@@ -402,6 +434,8 @@ class ParityController {
   @Post('/strings') strings(@Body() dto: Strings) { return (last = dto), {}; }
   @Post('/order') order(@Body() dto: Order) { return (last = dto), {}; }
   @Post('/default') withDefault(@Body() dto: WithDefault) { return (last = dto), {}; }
+  @Post('/booking') booking(@Body() dto: Booking) { return (last = dto), {}; }
+  @Post('/slot') slot(@Body() dto: Slot) { return (last = dto), {}; }
   @Post('/custom') custom(@Body() dto: Custom) { return (last = dto), {}; }
   @Post('/each') each(@Body() dto: Each) { return (last = dto), {}; }
   @Post('/conditional') conditional(@Body() dto: Conditional) { return (last = dto), {}; }
@@ -470,6 +504,16 @@ describe('which DTOs skip class-validator\'s pipeline', () => {
     });
     expect(pipelineCalls()).toBe(1);
   });
+});
+
+test('a refused DTO with a valid Date property names only what is wrong (the date is not worded as invalid)', async () => {
+  const ok = await postJson('/p/slot', { at: '2024-05-06T09:00:00Z', who: 'ann' });
+  expect(ok.statusCode).toBe(200);
+  expect((last as Slot).at).toEqual(new Date('2024-05-06T09:00:00Z'));
+
+  const res = await postJson('/p/slot', { at: '2024-05-06T09:00:00Z', who: '' });
+  expect(res.statusCode).toBe(422);
+  expect(res.json().details).toEqual([{ path: 'who', messages: ['who should not be empty'] }]);
 });
 
 describe('class-validator and Cello agree', () => {

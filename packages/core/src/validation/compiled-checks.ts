@@ -70,6 +70,10 @@ const compiled: Readonly<Record<string, Bind>> = {
   isLatitude: one(cv.isLatitude),
   isLongitude: one(cv.isLongitude),
   isLatLong: one(cv.isLatLong),
+  // Date properties: the factory has made the Date (or left what is not one) before checks run
+  isDate: one(cv.isDate),
+  minDate: withArg(cv.minDate),
+  maxDate: withArg(cv.maxDate),
   // arrays and objects
   arrayNotEmpty: one(cv.arrayNotEmpty),
   arrayContains: withArg(cv.arrayContains),

@@ -182,9 +182,13 @@ export function compileDtoValidator(type: Function, source: DtoSource): { valida
   const checked = !needsClassValidator && closure.some((s) => s.checks.length > 0);
   const build = makeFactory(shape, new Map(), checked);
 
-  const explain = (input: unknown): never => {
+  // `schemaPassed`: the dates in the input are valid date-times, made Dates as the factory does
+  // (else a refused DTO would also be told its valid date is not a Date).
+  const explain = (input: unknown, schemaPassed = false): never => {
     if (nestsDeeperThan(input, maxDepth)) tooDeep(source);
-    const errors = validateSync(plainToInstance(type as new () => object, input) as object, classValidatorOptions);
+    const instance = plainToInstance(type as new () => object, input) as object;
+    if (schemaPassed) reviveDates(instance, shape);
+    const errors = validateSync(instance, classValidatorOptions);
     const details = errors.length > 0 ? flattenValidationErrors(errors) : schemaDetails(check.errors ?? []);
     throw validationFailed(details);
   };
@@ -194,7 +198,7 @@ export function compileDtoValidator(type: Function, source: DtoSource): { valida
     try {
       return build(data);
     } catch (error) {
-      if (error === refused) explain(data);
+      if (error === refused) explain(data, true);
       throw error;
     }
   };
