@@ -14,6 +14,27 @@ const one = (fn: (value: any) => boolean): Bind => () => fn;
 const withArg = (fn: (value: any, a: any) => boolean): Bind => (c) => { const a = c[0]; return (value) => fn(value, a); };
 const withTwo = (fn: (value: any, a: any, b: any) => boolean): Bind => (c) => { const a = c[0]; const b = c[1]; return (value) => fn(value, a, b); };
 
+// validator.js's isLength counts a character followed by U+FE0E/U+FE0F ("❤️"), and a surrogate
+// pair, as one. A string with neither is as long as its UTF-16 length, so its range is tested
+// here; any other string goes to class-validator's function. Same answers, without validator.js's
+// two regex scans on every request.
+function hasCombining(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c >= 0xd800 && c <= 0xdbff) || c === 0xfe0e || c === 0xfe0f) return true;
+  }
+  return false;
+}
+
+function lengthCheck(min: unknown, max: unknown, exact: (value: unknown) => boolean): (value: unknown) => boolean {
+  if ((min !== undefined && typeof min !== 'number') || (max !== undefined && typeof max !== 'number')) return exact;
+  const low = (min as number | undefined) || 0; // as validator.js reads it
+  const high = max as number | undefined;
+  return (value) => (typeof value !== 'string' || hasCombining(value)
+    ? exact(value)
+    : value.length >= low && (high === undefined || value.length <= high));
+}
+
 const compiled: Readonly<Record<string, Bind>> = {
   // presence and equality
   isNotEmpty: one(cv.isNotEmpty),
@@ -26,9 +47,9 @@ const compiled: Readonly<Record<string, Bind>> = {
   isDivisibleBy: withArg(cv.isDivisibleBy),
   // string length: validator.js counts a character followed by a variation selector (U+FE0E/F,
   // as in "❤️") as one, where JSON Schema's minLength/maxLength count two
-  isLength: withTwo(cv.length),
-  minLength: withArg(cv.minLength),
-  maxLength: withArg(cv.maxLength),
+  isLength: (c) => lengthCheck(c[0], c[1], withTwo(cv.length)(c)),
+  minLength: (c) => lengthCheck(c[0], undefined, withArg(cv.minLength)(c)),
+  maxLength: (c) => lengthCheck(0, c[0], withArg(cv.maxLength)(c)),
   // strings with a format (validator.js's rules, not ajv-formats')
   isEmail: withArg(cv.isEmail),
   isUuid: withArg(cv.isUUID),
