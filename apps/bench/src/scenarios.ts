@@ -4,7 +4,7 @@
 import { buildReport, Catalog } from './fixtures/catalog.js';
 import { editorToken, viewerToken } from './fixtures/jwt.js';
 
-export type ScenarioId = 'hello' | 'params' | 'dto' | 'service' | 'dep' | 'guard' | 'cache' | 'auth';
+export type ScenarioId = 'hello' | 'params' | 'dto' | 'dto-common' | 'service' | 'dep' | 'guard' | 'cache' | 'auth';
 
 export interface ScenarioRequest {
   method: 'GET' | 'POST';
@@ -34,6 +34,7 @@ export interface Scenario {
 }
 
 const item = { sku: 'pen', name: 'Pen', price: 1.5, stock: 10 };
+const offer = { name: 'Pen', price: 1.5 };
 const json = { 'content-type': 'application/json' };
 const catalog = { items: new Catalog().list() };
 
@@ -67,6 +68,23 @@ export const scenarios: readonly Scenario[] = [
       { why: 'fractional stock', request: { method: 'POST', path: '/items', body: JSON.stringify({ ...item, stock: 1.5 }), headers: json }, statuses: [400, 422] },
     ],
     also: [{ why: 'unknown keys stripped', request: { method: 'POST', path: '/items', body: JSON.stringify({ ...item, admin: true }), headers: json }, status: 201, body: item }],
+    minRatio: 0.9,
+  },
+  {
+    id: 'dto-common',
+    title: 'POST DTO with IsNotEmpty',
+    request: { method: 'POST', path: '/offers', body: JSON.stringify(offer), headers: json },
+    expect: { status: 201, body: offer },
+    rejects: [
+      { why: 'empty name', request: { method: 'POST', path: '/offers', body: JSON.stringify({ ...offer, name: '' }), headers: json }, statuses: [400, 422] },
+      { why: 'negative price', request: { method: 'POST', path: '/offers', body: JSON.stringify({ ...offer, price: -1 }), headers: json }, statuses: [400, 422] },
+      { why: 'missing name', request: { method: 'POST', path: '/offers', body: JSON.stringify({ price: 1 }), headers: json }, statuses: [400, 422] },
+      { why: 'null name', request: { method: 'POST', path: '/offers', body: JSON.stringify({ ...offer, name: null }), headers: json }, statuses: [400, 422] },
+    ],
+    also: [
+      { why: 'unknown keys stripped', request: { method: 'POST', path: '/offers', body: JSON.stringify({ ...offer, admin: true }), headers: json }, status: 201, body: offer },
+      { why: 'a blank name is not empty', request: { method: 'POST', path: '/offers', body: JSON.stringify({ ...offer, name: ' ' }), headers: json }, status: 201, body: { ...offer, name: ' ' } },
+    ],
     minRatio: 0.9,
   },
   {

@@ -9,6 +9,7 @@ import { buildReport, Catalog } from '../fixtures/catalog.js';
 import { jwtSecret } from '../fixtures/jwt.js';
 import { rateLimit } from '../fixtures/rate-limit.js';
 import { CreateItem } from '../fixtures/create-item.js';
+import { CreateOffer } from '../fixtures/create-offer.js';
 import { pool, type Connection } from '../fixtures/pool.js';
 import { host, port } from '../fixtures/port.js';
 
@@ -54,6 +55,11 @@ class BenchController {
   @Post('/items', { status: 201 })
   create(item: CreateItem) {
     return item;
+  }
+
+  @Post('/offers', { status: 201 })
+  offer(offer: CreateOffer) {
+    return offer;
   }
 
   @Get('/service')

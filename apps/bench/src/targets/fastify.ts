@@ -5,6 +5,7 @@ import rateLimitPlugin from '@fastify/rate-limit';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { buildReport, Catalog } from '../fixtures/catalog.js';
 import { createItemSchema, type Item } from '../fixtures/create-item.js';
+import { createOfferSchema, type Offer } from '../fixtures/create-offer.js';
 import { jwtSecret, type Claims } from '../fixtures/jwt.js';
 import { pool } from '../fixtures/pool.js';
 import { host, port } from '../fixtures/port.js';
@@ -27,6 +28,11 @@ async function main(): Promise<void> {
   }));
 
   app.post('/items', { schema: { body: createItemSchema } }, async (req: FastifyRequest<{ Body: Item }>, reply) => {
+    reply.code(201);
+    return req.body;
+  });
+
+  app.post('/offers', { schema: { body: createOfferSchema } }, async (req: FastifyRequest<{ Body: Offer }>, reply) => {
     reply.code(201);
     return req.body;
   });

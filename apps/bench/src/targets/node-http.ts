@@ -2,6 +2,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { buildReport, Catalog } from '../fixtures/catalog.js';
 import { parseItem } from '../fixtures/create-item.js';
+import { parseOffer } from '../fixtures/create-offer.js';
 import { verifyToken } from '../fixtures/jwt.js';
 import { pool } from '../fixtures/pool.js';
 import { host, port } from '../fixtures/port.js';
@@ -35,7 +36,7 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-async function createItem(req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function create(req: IncomingMessage, res: ServerResponse, parse: (body: unknown) => object | null): Promise<void> {
   if (!req.headers['content-type']?.startsWith('application/json')) return fail(res, 415, 'Unsupported Media Type');
   let body: unknown;
   try {
@@ -43,9 +44,9 @@ async function createItem(req: IncomingMessage, res: ServerResponse): Promise<vo
   } catch {
     return fail(res, 400, 'Malformed JSON');
   }
-  const item = parseItem(body);
-  if (item === null) return fail(res, 422, 'Validation failed');
-  sendJson(res, 201, item);
+  const value = parse(body);
+  if (value === null) return fail(res, 422, 'Validation failed');
+  sendJson(res, 201, value);
 }
 
 async function withConnection(res: ServerResponse): Promise<void> {
@@ -99,7 +100,8 @@ function route(req: IncomingMessage, res: ServerResponse): void | Promise<void> 
     if (path === '/cached') return cached(url, res);
     if (path === '/me') return me(req, res);
   }
-  if (req.method === 'POST' && path === '/items') return createItem(req, res);
+  if (req.method === 'POST' && path === '/items') return create(req, res, parseItem);
+  if (req.method === 'POST' && path === '/offers') return create(req, res, parseOffer);
   fail(res, 404, 'Not Found');
 }
 

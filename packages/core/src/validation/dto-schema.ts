@@ -3,6 +3,7 @@ import { classChain } from '../metadata/class-chain.js';
 import { defaultMetadataStorage } from 'class-transformer/cjs/storage.js';
 import { targetConstructorToSchema } from 'class-validator-jsonschema';
 import { checkDtoTypes } from './check-dto-types.js';
+import { compiledCheck, propertyCheck, type PropertyCheck } from './compiled-checks.js';
 import { dateProperties, dateSchemas } from './dates.js';
 /** A JSON Schema object (draft-07 / OpenAPI 3.1 dialect). */
 export type JsonSchema = Record<string, any>;
@@ -18,8 +19,13 @@ export interface DtoShape {
   readonly nestedArrays: ReadonlySet<string>;
   /** Properties declared as Date: date-time strings in, Date instances out. */
   readonly dates: ReadonlySet<string>;
-  /** Constraints JSON Schema cannot express exactly: class-validator must still run. */
+  /**
+   * Constraints neither JSON Schema nor a compiled check covers exactly: class-validator's
+   * whole pipeline must still run (see compiled-checks.ts for the fallback rule).
+   */
   readonly needsClassValidator: boolean;
+  /** Per-property calls of class-validator's own functions, for constraints the schema cannot say. */
+  readonly checks: readonly PropertyCheck[];
   /** Has an async validator, so class-validator's async `validate` is needed. */
   readonly isAsync: boolean;
   /** Uses class-transformer features a plain factory cannot reproduce (@Transform, @Expose...). */
@@ -37,7 +43,7 @@ export interface DtoShape {
 // (custom validators, formats whose rules differ in corner cases, conditional validation)
 // also goes through class-validator after the schema check.
 const exact = new Set<string>([
-  'isString', 'isNumber', 'isInt', 'isBoolean', 'min', 'max', 'minLength', 'maxLength', 'isLength',
+  'isString', 'isNumber', 'isInt', 'isBoolean', 'min', 'max',
   'isIn', 'isEnum', 'isArray', 'arrayMinSize', 'arrayMaxSize', 'isPositive', 'isNegative', 'isObject',
   ValidationTypes.NESTED_VALIDATION, ValidationTypes.IS_DEFINED, ValidationTypes.WHITELIST,
   ValidationTypes.CONDITIONAL_VALIDATION, // only @IsOptional (checked below)
@@ -52,6 +58,7 @@ interface ValidationMeta {
   constraints: any[];
   constraintCls?: Function;
   each?: boolean;
+  validateIf?: unknown;
 }
 
 const refPointerPrefix = '#/definitions/';
@@ -155,6 +162,7 @@ const isOptionalMeta = (meta: ValidationMeta): boolean => isConditional(meta) &&
  */
 function schemaSafe(meta: ValidationMeta): boolean {
   if (meta.each && meta.type !== ValidationTypes.NESTED_VALIDATION) return false; // `each` also accepts a lone value
+  if (meta.validateIf !== undefined) return false; // `{ validateIf }` skips this one constraint at times
   // The compiled check refuses NaN and Infinity for `type: number`; these options accept them.
   if (meta.name === 'isNumber' && allowsNonFinite(meta.constraints)) return false;
   if (meta.type === ValidationTypes.CUSTOM_VALIDATION) return exact.has(meta.name ?? meta.type);
@@ -168,6 +176,25 @@ function isExact(meta: ValidationMeta): boolean {
   if (meta.name === 'isNumber' && numberOptionsMatter(meta.constraints)) return false; // allowNaN, maxDecimalPlaces...
   if (meta.type === ValidationTypes.NESTED_VALIDATION) return typeof meta.target === 'function' && nestedClass(meta.target, meta.propertyName) !== undefined;
   return true;
+}
+
+/**
+ * The compiled checks of a DTO's own properties, or undefined when one of its constraints is
+ * neither exact in the schema nor compiled (then class-validator runs on the whole DTO).
+ */
+function compileChecks(props: ReadonlyMap<string, ValidationMeta[]>): PropertyCheck[] | undefined {
+  const checks: PropertyCheck[] = [];
+  for (const [name, metas] of props) {
+    const tests: ((value: unknown) => boolean)[] = [];
+    for (const meta of metas) {
+      if (isExact(meta)) continue;
+      const test = compiledCheck(meta);
+      if (test === undefined) return undefined;
+      tests.push(test);
+    }
+    if (tests.length > 0) checks.push(propertyCheck(name, tests, metas.some(isOptionalMeta)));
+  }
+  return checks;
 }
 
 function byProperty(metas: readonly ValidationMeta[]): Map<string, ValidationMeta[]> {
@@ -244,11 +271,9 @@ export function dtoShape(type: Function): DtoShape {
   const dates = dateProperties(type, new Set(metas.map((m) => m.propertyName)));
   const nested = new Map<string, Function>();
   const nestedArrays = new Set<string>();
-  let needsClassValidator = false;
   let isAsync = false;
   for (const meta of metas) {
     if (meta.constraintCls && getMetadataStorage().getTargetValidatorConstraints(meta.constraintCls).some((c) => c.async)) isAsync = true;
-    if (!isExact(meta)) needsClassValidator = true;
     if (meta.type === ValidationTypes.NESTED_VALIDATION) {
       const child = nestedClass(type, meta.propertyName);
       if (child !== undefined) {
@@ -258,6 +283,7 @@ export function dtoShape(type: Function): DtoShape {
     }
   }
   const props = byProperty(metas);
+  const checks = isAsync ? undefined : compileChecks(props);
   const schema = targetConstructorToSchema(type, schemaOptions) as JsonSchema;
   fixIntegers(schema, props);
   dateSchemas(schema, dates);
@@ -267,7 +293,8 @@ export function dtoShape(type: Function): DtoShape {
     nested,
     nestedArrays,
     dates,
-    needsClassValidator,
+    needsClassValidator: checks === undefined,
+    checks: checks ?? [],
     isAsync,
     needsClassTransformer: usesTransformer(type, nested, dates),
     validationSchema: makeValidationSchema(type, props, dates),

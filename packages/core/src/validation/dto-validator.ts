@@ -2,6 +2,7 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { plainToInstance } from 'class-transformer';
 import { validate, validateSync, type ValidationError } from 'class-validator';
+import { instanceChecker } from './compiled-checks.js';
 import { convertStrings } from './convert-strings.js';
 import { toDate } from './dates.js';
 import { maxDepth, nestsDeeperThan, tooDeepError } from './depth.js';
@@ -37,9 +38,16 @@ function schemaDetails(errors: readonly ErrorObject[]): FieldError[] {
   });
 }
 
+// Thrown by a factory whose compiled checks refuse an instance; never leaves this module.
+const refused: unique symbol = Symbol('cello.refused');
+
+type Factory = (data: any) => object;
+
 // Builds instances without class-transformer where nothing needs it: `new Dto()` plus the
-// declared fields, nested DTOs built the same way.
-function makeFactory(shape: DtoShape, factories: Map<Function, (data: any) => object>): (data: any) => object {
+// declared fields, nested DTOs built the same way. With `checked`, each instance then passes
+// its DTO's compiled checks (on the instance, as class-validator sees it: field initialisers
+// included) or the factory throws `refused`.
+function makeFactory(shape: DtoShape, factories: Map<Function, Factory>, checked: boolean): Factory {
   const existing = factories.get(shape.type);
   if (existing) return existing;
   if (shape.needsClassTransformer) {
@@ -49,7 +57,8 @@ function makeFactory(shape: DtoShape, factories: Map<Function, (data: any) => ob
   }
   const Type = shape.type as new () => Record<string, unknown>;
   const keys = Object.keys((shape.schema.properties ?? {}) as object);
-  const nested = new Map<string, (data: any) => object>();
+  const nested = new Map<string, Factory>();
+  const passes = checked ? instanceChecker(shape.checks) : null;
   const dates = shape.dates;
   const hasDates = dates.size > 0; // a DTO without Date properties pays one boolean per field
   const build = (data: Record<string, unknown>): object => {
@@ -66,10 +75,11 @@ function makeFactory(shape: DtoShape, factories: Map<Function, (data: any) => ob
         ? value
         : Array.isArray(value) ? value.map((v) => (v !== null && typeof v === 'object' ? child(v) : v)) : child(value as object);
     }
+    if (passes !== null && !passes(instance)) throw refused;
     return instance;
   };
   factories.set(shape.type, build);
-  for (const [key, childType] of shape.nested) nested.set(key, makeFactory(dtoShape(childType), factories));
+  for (const [key, childType] of shape.nested) nested.set(key, makeFactory(dtoShape(childType), factories, checked));
   return build;
 }
 
@@ -167,14 +177,31 @@ export function compileDtoValidator(type: Function, source: DtoSource): { valida
   // Trees and free-form values are the only ways a valid input nests deeper than its DTOs do.
   const capDepth = containsItself(type) || closure.some(hasUnboundedProperty);
   const check: ValidateFunction = ajv.compile(standaloneSchema(type, 'validationSchema'));
-  const build = makeFactory(shape, new Map());
+  // Either class-validator runs on the whole instance, or every constraint the schema cannot
+  // say exactly is a compiled check run while building it; never both.
   const needsClassValidator = closure.some((s) => s.needsClassValidator);
+  const checked = !needsClassValidator && closure.some((s) => s.checks.length > 0);
+  const build = makeFactory(shape, new Map(), checked);
 
-  const explain = (input: unknown): never => {
+  // `schemaPassed`: the dates in the input are valid date-times, made Dates as the factory does
+  // (else a refused DTO would also be told its valid date is not a Date).
+  const explain = (input: unknown, schemaPassed = false): never => {
     if (nestsDeeperThan(input, maxDepth)) tooDeep(source);
-    const errors = validateSync(plainToInstance(type as new () => object, input) as object, classValidatorOptions);
+    const instance = plainToInstance(type as new () => object, input) as object;
+    if (schemaPassed) reviveDates(instance, shape);
+    const errors = validateSync(instance, classValidatorOptions);
     const details = errors.length > 0 ? flattenValidationErrors(errors) : schemaDetails(check.errors ?? []);
     throw validationFailed(details);
+  };
+
+  // The messages of a refused instance are class-validator's, worded by `explain`.
+  const buildChecked = (data: unknown): object => {
+    try {
+      return build(data);
+    } catch (error) {
+      if (error === refused) explain(data, true);
+      throw error;
+    }
   };
 
   const run: DtoValidator = (input) => {
@@ -182,7 +209,7 @@ export function compileDtoValidator(type: Function, source: DtoSource): { valida
     if (capDepth && nestsDeeperThan(input, maxDepth)) tooDeep(source);
     const data = convert ? convertStrings(input as Record<string, unknown>, shape.schema) : input;
     if (!check(data)) explain(data);
-    const instance = build(data);
+    const instance = checked ? buildChecked(data) : build(data);
     if (!needsClassValidator) return instance;
     if (isAsync) return validate(instance, classValidatorOptions).then((errors) => finish(errors, instance));
     return finish(validateSync(instance, classValidatorOptions), instance);

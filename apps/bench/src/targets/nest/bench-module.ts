@@ -6,6 +6,7 @@ import { JwtModule } from '@nestjs/jwt';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { buildReport, Catalog } from '../../fixtures/catalog.js';
 import { CreateItem } from '../../fixtures/create-item.js';
+import { CreateOffer } from '../../fixtures/create-offer.js';
 import { jwtSecret, type Claims } from '../../fixtures/jwt.js';
 import { pool } from '../../fixtures/pool.js';
 import { rateLimit } from '../../fixtures/rate-limit.js';
@@ -40,6 +41,11 @@ export class BenchController {
   @Post('items')
   create(@Body() item: CreateItem) {
     return item;
+  }
+
+  @Post('offers')
+  offer(@Body() offer: CreateOffer) {
+    return offer;
   }
 
   @Get('service')
