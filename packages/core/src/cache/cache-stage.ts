@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RequestContext } from '../di/request-context.js';
 import { resultBytes } from '../http/result-body.js';
 import { toPayload, type ResultPolicy } from '../http/send-result.js';
+import { isThenable } from '../http/thenable.js';
 import type { CachePolicy } from './cache-options.js';
 import { cacheKey, hasCredentials } from './cache-key.js';
 import type { CacheEntry } from './cache-store.js';
@@ -64,7 +65,7 @@ export class CacheStage {
     const key = cacheKey(this.#route, request.url, request.headers, policy, policy.key?.(ctx.request));
     const store = this.#cache.store;
     let entry = store.get(key);
-    if (entry instanceof Promise) entry = await entry;
+    if (isThenable(entry)) entry = await entry;
     if (entry !== undefined) return replyWithEntry(request, reply, entry, control, true);
 
     const inflight = this.#cache.inflight;
@@ -85,11 +86,11 @@ export class CacheStage {
       // may predate the change it announced, so it must not be stored (nor handed to waiters,
       // some of which may have arrived after the invalidation).
       let before = policy.tags.length > 0 ? store.tagVersions?.(policy.tags) : undefined;
-      if (before instanceof Promise) before = await before;
+      if (isThenable(before)) before = await before;
       const value = await compute(ctx, request);
       const serialized = reply.hasHeader('set-cookie') ? null : resultBytes(value, this.#result.status, this.#json, keepHeader);
       let unchanged = before === undefined || this.#unchanged(before);
-      if (unchanged instanceof Promise) unchanged = await unchanged;
+      if (isThenable(unchanged)) unchanged = await unchanged;
       if (serialized === null || !policy.statuses.includes(serialized.status) || !unchanged) {
         settle(null);
         return toPayload(reply, value, this.#result);
@@ -117,7 +118,7 @@ export class CacheStage {
   // Whether no tag moved on since `before` (the store re-checks in `set`; this spares the waiters).
   #unchanged(before: readonly number[]): boolean | Promise<boolean> {
     const now = this.#cache.store.tagVersions!(this.#policy.tags);
-    return now instanceof Promise ? now.then((v) => sameVersions(before, v)) : sameVersions(before, now);
+    return isThenable(now) ? now.then((v) => sameVersions(before, v)) : sameVersions(before, now);
   }
 }
 

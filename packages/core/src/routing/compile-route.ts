@@ -124,7 +124,7 @@ async function runStaged(stages: Stages, ex: Exchange, request: FastifyRequest, 
       if (stages.invalidate !== null) await stages.invalidate(result);
       payload = toPayload(reply, result, stages.policy);
       // A file answer (a promise): its failure (404, 416) is the request's error, seen by cleanups.
-      if (payload instanceof Promise) payload = await payload;
+      if (isThenable(payload)) payload = await payload;
     }
   } catch (err) {
     return ex.fail(err);
@@ -201,7 +201,7 @@ export function compileRoute(def: RouteDefinition, env: CompileEnv): RouteHandle
       if (isThenable(value)) return finishCounted(value, reply, policy, runtime);
       const payload = toPayload(reply, value, policy);
       // Only a file answer is a promise; fastify awaits one returned by the handler.
-      if (payload instanceof Promise) return payload;
+      if (isThenable(payload)) return payload;
       reply.send(payload);
       return undefined;
     };
@@ -240,7 +240,7 @@ export function compileRoute(def: RouteDefinition, env: CompileEnv): RouteHandle
     const result = ex.finish(value);
     if (isThenable(result)) return finishAsync(result, reply, policy);
     const payload = toPayload(reply, result, policy);
-    if (payload instanceof Promise) return payload;
+    if (isThenable(payload)) return payload;
     reply.send(payload);
     return undefined;
   };
