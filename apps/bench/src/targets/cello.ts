@@ -12,6 +12,7 @@ import { CreateItem } from '../fixtures/create-item.js';
 import { CreateOffer } from '../fixtures/create-offer.js';
 import { pool, type Connection } from '../fixtures/pool.js';
 import { host, port } from '../fixtures/port.js';
+import { enableVariants, variantOptions } from './cello-variants.js';
 
 @Singleton()
 class CatalogService {
@@ -94,6 +95,7 @@ class AccountController {
   }
 }
 
-const app = new App({ controllers: [BenchController, AccountController], logger: false });
+const app = new App({ ...variantOptions(), controllers: [BenchController, AccountController], logger: false });
 app.enableJwt({ secret: jwtSecret, algorithms: ['HS256'] });
+enableVariants(app);
 void app.listen({ port, host });
