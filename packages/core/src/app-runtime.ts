@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { DependencyContainer } from 'tsyringe';
 import type { ResolvedMultipartOptions } from './files/multipart-options.js';
 import type { PendingWork } from './lifecycle/pending-work.js';
+import type { AppObserver } from './metrics/observer.js';
 import type { LiveStreams } from './realtime/live-streams.js';
 import type { RealtimeSettings } from './realtime/realtime-options.js';
 
@@ -19,4 +20,6 @@ export interface AppRuntime {
   readonly realtime: RealtimeSettings;
   /** Limits and storage for multipart bodies (`new App({ multipart })`). */
   readonly multipart: ResolvedMultipartOptions;
+  /** Where stages report what metrics count; its fields are null when metrics are off. */
+  readonly observer: AppObserver;
 }

@@ -23,6 +23,7 @@ import { handleError } from './http/error-response.js';
 import { requestDecorations } from './http/fastify-augment.js';
 import { routerErrors } from './http/router-errors.js';
 import { HttpError } from './http/http-error.js';
+import { Response } from './http/response.js';
 import { checkTrustProxy } from './http/trust-proxy.js';
 import { httpMethods, type HttpMethod } from './http/methods.js';
 import { drainServers, openConnections, serverBindings } from './lifecycle/drain.js';
@@ -58,6 +59,11 @@ import { workerCount, type WorkersOption } from './workers/options.js';
 import { isClusterPrimary, killGraceMs, superviseWorkers, type WorkerSupervisor } from './workers/supervisor.js';
 import { exitAfterFailedStart, followPrimary } from './workers/worker.js';
 import { LiveStreams } from './realtime/live-streams.js';
+import { AppObserver } from './metrics/observer.js';
+import { Prometheus } from './metrics/prometheus.js';
+import type { PrometheusOptions } from './metrics/prometheus-options.js';
+import { Tracing } from './tracing/tracing.js';
+import type { TracingOptions } from './tracing/tracing-options.js';
 import { realtimeSettings, type SseOptions, type WebSocketOptions } from './realtime/realtime-options.js';
 
 export interface AppOptions {
@@ -138,8 +144,10 @@ export class App<S extends object = Record<string, any>> {
   readonly container: DependencyContainer;
   /** App-wide state, e.g. a pool opened in a startup hook; typed by `new App<{ pool: Pool }>()`. */
   readonly state: S = {} as S;
+  // Where the request path reports what metrics count; its fields stay null without metrics.
+  readonly #observer = new AppObserver();
   /** The response cache: `app.cache.invalidate({ tags })`, `app.cache.clear()`. */
-  readonly cache = new ResponseCache();
+  readonly cache = new ResponseCache({}, this.#observer);
 
   readonly #controllers: Constructor[] = [];
   readonly #functional: RouteDefinition[] = [];
@@ -206,6 +214,7 @@ export class App<S extends object = Record<string, any>> {
       streams: new LiveStreams(),
       realtime: realtimeSettings(options.websocket, options.sse),
       multipart: resolveMultipartOptions(options.multipart),
+      observer: this.#observer,
     };
     this.register(...(options.controllers ?? []));
   }
@@ -317,7 +326,7 @@ export class App<S extends object = Record<string, any>> {
   /** A rate limit for every route (routes may override with @RateLimit or opt out with @SkipRateLimit). */
   enableRateLimit(rule: RateLimitRule, setup: RateLimitSetup = {}): this {
     if (!isRateLimitRule(rule)) throw celloError('CELLO_ERR_RATE_LIMIT_CONFIG', ['enableRateLimit() takes a RateLimitConfig.tokenBucket(...) or .slidingWindow(...) rule']);
-    return this.enable(new RateLimiter(rule, setup));
+    return this.enable(new RateLimiter(rule, setup, this.#observer));
   }
 
   /** Verifies `Authorization: Bearer` JWTs and sets `req.user`; routes marked @Public() skip it. */
@@ -359,6 +368,36 @@ export class App<S extends object = Record<string, any>> {
     this.#assertConfiguring('enableDocs()');
     // Asked when the document is built (startup), so features enabled after this call count too.
     return this.enable(new DocsFeature(this, options, (name, route) => this.#features.applies(name, route)));
+  }
+
+  /**
+   * Prometheus metrics at `path` (default `/metrics`): request count and duration by method,
+   * route pattern (never the raw URL) and status, requests in flight, rate-limit refusals, cache
+   * hits and misses, background-task and cleanup failures, event-loop delay and Node process
+   * metrics (prom-client). With `listen({ workers })`, one scrape answers for every worker.
+   *
+   * @example
+   * app.enablePrometheus({ path: '/metrics' });
+   */
+  enablePrometheus(options: PrometheusOptions = {}): this {
+    this.#assertConfiguring('enablePrometheus()');
+    const metrics = new Prometheus(this.#observer, options);
+    this.get(metrics.path, () => metrics.scrape().then((text) => new Response(text, { headers: { 'content-type': metrics.contentType } })),
+      { includeInDocs: false, public: true, rateLimit: false });
+    return this.enable(metrics);
+  }
+
+  /**
+   * OpenTelemetry tracing: a server span per request named `METHOD /route/pattern`, continuing
+   * an incoming `traceparent`, with child spans for guards, dependencies and the handler, and
+   * the trace id in the request's log lines. Without an SDK registered (before the app starts)
+   * it records nothing and costs nothing.
+   *
+   * @example
+   * app.enableTracing();
+   */
+  enableTracing(options: TracingOptions = {}): this {
+    return this.enable(new Tracing(options));
   }
 
   /**
@@ -418,7 +457,7 @@ export class App<S extends object = Record<string, any>> {
       this.#lifecycle.adopt(instance);
     }
     // A route-level @RateLimit needs a limiter even when the app has no default limit.
-    if (this.#features.get('rateLimit') === undefined && table.some((def) => def.rateLimit)) this.#features.add(new RateLimiter(null));
+    if (this.#features.get('rateLimit') === undefined && table.some((def) => def.rateLimit)) this.#features.add(new RateLimiter(null, {}, this.#observer));
     const fastPath = mountRoutes(table, {
       fastify: this.fastify,
       runtime: this.#runtime,
@@ -450,11 +489,15 @@ export class App<S extends object = Record<string, any>> {
       if (this.#state !== 'configuring') throw celloError('CELLO_ERR_WORKERS_AFTER_START');
       // The route table's own errors (a duplicate route) show once here, not in every worker.
       this.#routeTable();
+      (this.#features.get('prometheus') as Prometheus | undefined)?.servePrimary();
       this.#workers = superviseWorkers({ count: workers, log: this.log, shutdownTimeoutMs: this.#shutdownTimeoutMs() });
       this.#handleSignals();
       return this.#workers.listening(options.port ?? 3000);
     }
-    if (workers !== undefined) followPrimary();
+    if (workers !== undefined) {
+      followPrimary();
+      (this.#features.get('prometheus') as Prometheus | undefined)?.joinCluster();
+    }
     let address: string;
     try {
       await this.ready();

@@ -83,3 +83,5 @@ export type { RouteInfo, ParamInfo, ParamKind, RouteSchemas } from './routing/ro
 export type { Feature, RouteHooks } from './features/feature.js';
 export type { FieldError } from './validation/validation-error.js';
 export type { DocsOptions } from './openapi/types.js';
+export type { PrometheusOptions } from './metrics/prometheus-options.js';
+export type { TracingOptions } from './tracing/tracing-options.js';

@@ -66,15 +66,25 @@ export class CacheStage {
     const store = this.#cache.store;
     let entry = store.get(key);
     if (isThenable(entry)) entry = await entry;
-    if (entry !== undefined) return replyWithEntry(request, reply, entry, control, true);
+    const observer = this.#cache.observer;
+    if (entry !== undefined) {
+      if (observer.cacheHit !== null) observer.cacheHit(this.#route);
+      return replyWithEntry(request, reply, entry, control, true);
+    }
 
     const inflight = this.#cache.inflight;
     const running = inflight.get(key);
     if (running !== undefined) {
       const shared = await running;
-      if (shared !== null) return replyWithEntry(request, reply, shared, control, true);
+      // Answered by another request's computation: the handler did not run for this one.
+      if (shared !== null) {
+        if (observer.cacheHit !== null) observer.cacheHit(this.#route);
+        return replyWithEntry(request, reply, shared, control, true);
+      }
+      if (observer.cacheMiss !== null) observer.cacheMiss(this.#route);
       return toPayload(reply, await compute(ctx, request), this.#result);
     }
+    if (observer.cacheMiss !== null) observer.cacheMiss(this.#route);
 
     let settle!: (entry: CacheEntry | null) => void;
     let fail!: (err: unknown) => void;

@@ -73,7 +73,13 @@ export class CacheFastPath {
     // Only used with the synchronous memory store (see App), so this is never a promise.
     const entry = this.#cache.store.get(cacheKey(route.path, url, req.headers, route.policy)) as CacheEntry | undefined;
     if (entry === undefined) return false;
+    const observer = this.#cache.observer;
+    const served = observer.fastPathServed;
+    const startedAt = served !== null ? performance.now() : 0;
     writeEntry(req, res, entry, route);
+    // No fastify hook sees this request: it reports itself.
+    if (served !== null) served(method, route.path, res.statusCode, startedAt);
+    if (observer.cacheHit !== null) observer.cacheHit(route.path);
     return true;
   }
 }

@@ -2,6 +2,7 @@ import type { InvalidateOptions } from './cache-options.js';
 import type { CacheEntry, CacheStore } from './cache-store.js';
 import { MemoryCacheStore, type MemoryCacheStoreOptions } from './memory-cache-store.js';
 import { celloError } from '../errors/cello-error.js';
+import { AppObserver } from '../metrics/observer.js';
 
 export interface CacheSetup extends MemoryCacheStoreOptions {
   /** Where entries live (default: a bounded in-memory store sized by maxEntries/maxBytes). */
@@ -14,8 +15,12 @@ export class ResponseCache {
   /** Computations in progress, by key: concurrent misses for one key wait for the first (single flight). */
   readonly inflight = new Map<string, Promise<CacheEntry | null>>();
 
-  constructor(setup: CacheSetup = {}) {
+  /** @internal Where hits and misses are reported (the app's; metrics fill it). */
+  readonly observer: AppObserver;
+
+  constructor(setup: CacheSetup = {}, observer: AppObserver = new AppObserver()) {
     this.#store = setup.store ?? new MemoryCacheStore(setup);
+    this.observer = observer;
   }
 
   get store(): CacheStore {

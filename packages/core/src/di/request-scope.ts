@@ -112,7 +112,7 @@ export class RequestScope {
    * `catch` can roll back. Returns the first cleanup failure, if any. `handBack`: that first
    * failure becomes the response, whose error handler logs it, so it is not logged here too.
    */
-  async close(onlyBeforeResponse: boolean, error: unknown, log: FastifyBaseLogger, handBack = false): Promise<unknown> {
+  async close(onlyBeforeResponse: boolean, error: unknown, log: FastifyBaseLogger, handBack = false, onFailure: (() => void) | null = null): Promise<unknown> {
     let failed = false;
     let failure: unknown;
     for (let i = this.#cleanups.length - 1; i >= 0; i--) {
@@ -135,6 +135,7 @@ export class RequestScope {
           await generator.return(undefined);
         }
       } catch (err) {
+        onFailure?.();
         // `throw undefined` cannot be handed back (it reads as no failure): logged here instead.
         if (!handBack || failed || err === undefined) {
           log.error({ err, code: 'CELLO_ERR_DI_CLEANUP_FAILED', dependency: cleanup.name }, `cleanup of dependency ${cleanup.name} failed`);

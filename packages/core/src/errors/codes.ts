@@ -222,6 +222,14 @@ export const codes = {
   CELLO_ERR_MULTIPART_MISPLACED: {
     message: '%s on %s: %s',
   },
+  // Operations: metrics and tracing (issue 16)
+  CELLO_ERR_METRICS_CONFIG: {
+    message: 'Invalid enablePrometheus() option: %s.',
+  },
+  CELLO_ERR_METRICS_SCRAPE_FAILED: {
+    status: 503,
+    message: 'Could not collect the metrics of every worker: %s. The primary process may be busy or gone; retry the scrape.',
+  },
 } as const;
 
 export type CelloErrorCode = keyof typeof codes;

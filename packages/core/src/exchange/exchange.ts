@@ -114,14 +114,14 @@ export class Exchange extends RequestContext {
       this.#settle(error);
       return Promise.reject(error);
     }
-    return scope.close(true, error, this.request.raw.log).then(() => {
+    return scope.close(true, error, this.request.raw.log, false, this.#cleanupFailed()).then(() => {
       this.#settle(error);
       throw error;
     });
   }
 
   async #finishBeforeResponse<T>(result: T, scope: RequestScope): Promise<T> {
-    const failure = await scope.close(true, undefined, this.request.raw.log, true);
+    const failure = await scope.close(true, undefined, this.request.raw.log, true, this.#cleanupFailed());
     if (failure !== undefined) {
       this.#settle(failure);
       throw failure;
@@ -162,11 +162,20 @@ export class Exchange extends RequestContext {
   async #runAfter(scope: RequestScope | undefined, tasks: ReturnType<BackgroundTasks['drain']> | undefined): Promise<void> {
     const log = this.request.raw.log;
     try {
-      if (scope !== undefined && scope.hasCleanups) await scope.close(false, this.#error, log);
-      if (tasks?.length) await runTasks(tasks, log);
+      if (scope !== undefined && scope.hasCleanups) await scope.close(false, this.#error, log, false, this.#cleanupFailed());
+      if (tasks?.length) {
+        const report = this.#runtime.observer.backgroundTaskFailed;
+        await runTasks(tasks, log, report === null ? null : () => report(this.route.path));
+      }
     } finally {
       this.#done();
     }
+  }
+
+  // What counts a failed cleanup (metrics), or null when nothing does.
+  #cleanupFailed(): (() => void) | null {
+    const report = this.#runtime.observer.cleanupFailed;
+    return report === null ? null : () => report(this.route.path);
   }
 
   #done(): void {

@@ -40,6 +40,9 @@ export interface Feature {
 
 /** Where the built-ins sit. */
 export const featureOrder = {
+  // First: a span and a timer cover every hook after them, even one that ends the request.
+  tracing: 2,
+  metrics: 4,
   requestId: 10,
   logging: 20,
   securityHeaders: 30,

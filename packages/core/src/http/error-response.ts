@@ -2,6 +2,7 @@ import { errorCodes, type FastifyError, type FastifyReply, type FastifyRequest }
 import { HttpError } from './http-error.js';
 import { pathOnly } from './loggable-url.js';
 import { statusText } from './status-text.js';
+import { recordServerError } from '../tracing/tracing.js';
 
 export interface ErrorBody {
   statusCode: number;
@@ -67,6 +68,7 @@ export function handleError(err: unknown, request: FastifyRequest, reply: Fastif
   // The query may carry tokens: shown only as the access log's includeQuery says, redacted.
   const url = (request.celloLoggableUrl ?? pathOnly)(request.url);
   if (body.statusCode >= 500) {
+    if (request.celloTrace !== undefined) recordServerError(request, err);
     request.log.error({ err }, `${request.method} ${url} failed: ${(err as Error)?.message ?? String(err)}`);
   } else if (!(err instanceof HttpError) && !isFastifyError(err)) {
     request.log.warn(

@@ -1,3 +1,4 @@
+import type { Context } from '@opentelemetry/api';
 import type { Exchange } from '../exchange/exchange.js';
 import type { LoggableUrl } from './loggable-url.js';
 
@@ -9,6 +10,8 @@ export const requestDecorations = {
   celloExchange: undefined as Exchange | undefined,
   /** Set by the access log, so every line about the request shows its URL the same way. */
   celloLoggableUrl: undefined as LoggableUrl | undefined,
+  /** Set by tracing (when it records): the context holding the request's server span. */
+  celloTrace: undefined as Context | undefined,
 } as const;
 
 declare module 'fastify' {
@@ -18,5 +21,6 @@ declare module 'fastify' {
     /** The exchange made before the handler stage (routes whose guards run before the body is read). */
     celloExchange: Exchange | undefined;
     celloLoggableUrl: LoggableUrl | undefined;
+    celloTrace: Context | undefined;
   }
 }

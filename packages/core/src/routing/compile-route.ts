@@ -14,6 +14,7 @@ import { sseHandler } from '../realtime/sse-route.js';
 import { paramKinds } from './params/kinds.js';
 import type { Binder, BinderPlan } from './params/param-kind.js';
 import type { RouteDefinition } from './route-table.js';
+import type { RouteTracing } from '../tracing/route-tracing.js';
 
 export interface CompileEnv {
   readonly runtime: AppRuntime;
@@ -29,6 +30,8 @@ export interface CompileEnv {
   readonly cache: ResponseCache;
   /** The route's response serializer (from its `response` DTO), for bytes the cache stores. */
   readonly serialize?: ((value: unknown) => string) | null;
+  /** Child spans for dependencies and the handler, when tracing records (null: none). */
+  readonly tracing?: RouteTracing | null;
 }
 
 /** The stages a request passes through around the handler; null stages are skipped. */
@@ -151,6 +154,10 @@ function makeInvalidate(tags: readonly string[] | null, cache: ResponseCache, po
   };
 }
 
+function dependencyName(token: unknown): string {
+  return typeof token === 'function' && token.name ? token.name : 'anonymous';
+}
+
 /**
  * Compiles one route table row into the fastify handler for it. The shape of the handler is
  * chosen here, once: a route with no per-request context calls the method directly; a sync
@@ -160,7 +167,10 @@ function makeInvalidate(tags: readonly string[] | null, cache: ResponseCache, po
 export function compileRoute(def: RouteDefinition, env: CompileEnv): RouteHandlerMethod {
   const runtime = env.runtime;
   const plans = def.params.map((_, i) => planBinder(def, i, runtime));
-  const binders = plans.map((p) => p.bind);
+  const tracing = env.tracing ?? null;
+  const binders = tracing === null
+    ? plans.map((p) => p.bind)
+    : plans.map((p, i) => (def.params[i]!.kind === 'depends' ? tracing.dependency(p.bind, dependencyName(def.params[i]!.token)) : p.bind));
   const asyncAt = plans.map((p) => p.isAsync);
   const hasAsyncParams = asyncAt.includes(true);
   const needsContext = env.early || plans.some((p) => p.needsContext);
@@ -170,7 +180,8 @@ export function compileRoute(def: RouteDefinition, env: CompileEnv): RouteHandle
     streams: { live: runtime.streams, heartbeat: runtime.realtime.heartbeat, label: def.handlerName },
   };
   const fn = def.kind === 'sse' ? sseHandler(def) : def.handler;
-  const call = hasAsyncParams ? makeAsyncCall(fn, env.instance, binders, asyncAt) : makeCall(fn, env.instance, binders);
+  const direct = hasAsyncParams ? makeAsyncCall(fn, env.instance, binders, asyncAt) : makeCall(fn, env.instance, binders);
+  const call = tracing === null ? direct : tracing.handler(direct, def.handlerName);
   // The exchange of this request: the one the guard hook made, or a new one.
   const exchange = env.early
     ? (request: FastifyRequest, reply: FastifyReply) => request.celloExchange?.claim() ?? new Exchange(request, reply, def, runtime)
@@ -178,7 +189,8 @@ export function compileRoute(def: RouteDefinition, env: CompileEnv): RouteHandle
 
   const cache = def.cache === null ? null : new CacheStage({ route: def.path, policy: def.cache, cache: env.cache, result: policy, json: env.serialize ?? undefined });
   const invalidate = makeInvalidate(def.invalidateTags, env.cache, policy);
-  if (env.guards !== null || env.middleware !== null || cache !== null || invalidate !== null) {
+  // A traced route takes the staged path: the one place its handler (with its spans) is called.
+  if (env.guards !== null || env.middleware !== null || cache !== null || invalidate !== null || tracing !== null) {
     const stages: Stages = { guards: env.guards, cache, middleware: env.middleware, invalidate, call, policy };
     return function celloStagedRoute(request, reply) {
       return runStaged(stages, exchange(request, reply), request, reply);

@@ -8,7 +8,9 @@ import type { ResponseCache } from '../cache/response-cache.js';
 import type { FeatureRegistry } from '../features/registry.js';
 import { isMultipartRoute } from '../files/multipart-plan.js';
 import { mountMultipartRoutes } from '../files/mount-multipart.js';
+import { guardName } from '../guards/guard.js';
 import { guardHook, instantiateGuards } from '../guards/run-guards.js';
+import type { Tracing } from '../tracing/tracing.js';
 import type { Composed } from '../middleware/middleware.js';
 import { celloError } from '../errors/cello-error.js';
 import { mountWebSocketRoutes, type WebSocketFastifyRoute } from '../realtime/websocket-mount.js';
@@ -47,9 +49,12 @@ export function mountRoutes(table: readonly RouteDefinition[], env: MountEnv): C
   const sockets: WebSocketFastifyRoute[] = [];
   let maxPayload = env.runtime.realtime.maxPayload;
   const multipart: RouteOptions[] = [];
+  // Null unless tracing records (an SDK is registered): then routes are compiled with child spans.
+  const tracing = (env.features.get('tracing') as Tracing | undefined)?.routeTracing ?? null;
   for (const def of table) {
     checkSocketParam(def);
-    const guards = def.guards.length > 0 ? instantiateGuards(def.guards, env.container, def.handlerName, def.site) : [];
+    let guards = def.guards.length > 0 ? instantiateGuards(def.guards, env.container, def.handlerName, def.site) : [];
+    if (tracing !== null && def.kind !== 'websocket') guards = guards.map((g, i) => tracing.guard(g, guardName(def.guards[i]!)));
     if (def.kind === 'websocket') {
       const limit = def.options.maxPayload ?? env.runtime.realtime.maxPayload;
       maxPayload = Math.max(maxPayload, limit);
@@ -80,6 +85,7 @@ export function mountRoutes(table: readonly RouteDefinition[], env: MountEnv): C
         middleware: env.middleware,
         cache: env.cache,
         serialize: response !== undefined && def.cache !== null ? fastJson(response) : null,
+        tracing,
       }),
     };
     if (isMultipartRoute(def)) multipart.push(route);

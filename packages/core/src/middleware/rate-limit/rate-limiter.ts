@@ -4,6 +4,7 @@ import { isThenable } from '../../http/thenable.js';
 import { Request } from '../../http/request.js';
 import type { RouteInfo } from '../../routing/route-info.js';
 import { featureOrder, type Feature, type RouteHooks } from '../../features/feature.js';
+import { AppObserver } from '../../metrics/observer.js';
 import { clientKey } from './client-key.js';
 import type { RateLimitRule } from './config.js';
 import { MemoryRateLimitStore } from './memory-store.js';
@@ -31,8 +32,11 @@ export class RateLimiter implements Feature {
   readonly #store: RateLimitStore;
   readonly #scopes = new Map<RateLimitRule, string>();
 
-  constructor(defaultRule: RateLimitRule | null, setup: RateLimitSetup = {}) {
+  readonly #observer: AppObserver;
+
+  constructor(defaultRule: RateLimitRule | null, setup: RateLimitSetup = {}, observer: AppObserver = new AppObserver()) {
     this.#default = defaultRule;
+    this.#observer = observer;
     this.#store = setup.store ?? new MemoryRateLimitStore();
   }
 
@@ -44,7 +48,7 @@ export class RateLimiter implements Feature {
     const own = def.rateLimit;
     if (own === false || (own === null && this.#default === null)) return null;
     const rule = own ?? this.#default!;
-    return { onRequest: this.#hook(rule, `${this.#scope(rule, own === null, def)}|${rule.algorithm}:${rule.requests}/${rule.window}:`) };
+    return { onRequest: this.#hook(rule, `${this.#scope(rule, own === null, def)}|${rule.algorithm}:${rule.requests}/${rule.window}:`, def.path) };
   }
 
   // Whose buckets a rule counts in: its name; else the app-wide rule has one set for every
@@ -63,9 +67,16 @@ export class RateLimiter implements Feature {
     await this.#store.close?.();
   }
 
-  #hook(rule: RateLimitRule, prefix: string): onRequestHookHandler {
+  #hook(rule: RateLimitRule, prefix: string, route: string): onRequestHookHandler {
     const store = this.#store;
     const keyOf = rule.key;
+    const observer = this.#observer;
+    // Reports a refusal (metrics) and hands the decision's error, if any, to fastify.
+    const decide = (request: FastifyRequest, reply: FastifyReply, d: RateLimitDecision | null): Error | undefined => {
+      const refused = applyDecision(reply, d);
+      if (refused !== undefined && observer.rateLimited !== null) observer.rateLimited(request.method, route);
+      return refused;
+    };
     return function rateLimit(request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) {
       let decision: RateLimitDecision | null | Promise<RateLimitDecision | null>;
       try {
@@ -76,9 +87,9 @@ export class RateLimiter implements Feature {
         return;
       }
       if (isThenable(decision)) {
-        decision.then((d) => done(applyDecision(reply, d)), done);
+        decision.then((d) => done(decide(request, reply, d)), done);
       } else {
-        done(applyDecision(reply, decision));
+        done(decide(request, reply, decision));
       }
     };
   }
