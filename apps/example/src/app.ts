@@ -54,6 +54,10 @@ export function createApp(options: CreateAppOptions = {}): App {
   // Verifies the tokens POST /auth/token issues; routes that need a user say so with a guard.
   app.enableJwt({ secret: config.jwtSecret, algorithms: ['HS256'], issuer: tokenIssuer, audience: tokenAudience });
   app.enableDocs({ path: '/docs', title: 'Cello example shop', version: '0.1.0' });
+  // Prometheus scrapes /metrics (keep it on the internal network); tracing records only when an
+  // OpenTelemetry SDK is registered before the app starts (e.g. with `node --import` a setup file).
+  app.enablePrometheus({ labels: { service: 'cello-example' } });
+  app.enableTracing();
 
   // A functional route, as in the README's quick start.
   app.get('/hello', () => ({ message: 'Hello, World!' }), { public: true });

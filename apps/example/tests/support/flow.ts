@@ -282,6 +282,18 @@ export function describeFlow(backend: string, options: FlowOptions): void {
       expect(JSON.stringify(accessLog)).not.toContain(tokens.alice);
     });
 
+    test('GET /metrics counts the requests above by route pattern, never by raw URL', async () => {
+      const res = await call('GET', '/metrics');
+      expect(res.statusCode).toBe(200);
+      const metrics = res.body;
+      const value = (series: string): number => Number(new RegExp(`^${series.replace(/[{}]/g, '\\$&')} (\\S+)$`, 'm').exec(metrics)?.[1] ?? NaN);
+      expect(value('cello_http_requests_total{method="GET",route="/items",status="200",service="cello-example"}')).toBeGreaterThanOrEqual(2);
+      expect(value('cello_cache_hits_total{route="/items",service="cello-example"}')).toBeGreaterThanOrEqual(1);
+      expect(value('cello_rate_limit_rejections_total{method="POST",route="/auth/token",service="cello-example"}')).toBeGreaterThanOrEqual(1);
+      expect(value('cello_http_requests_total{method="GET",route="/users/:id",status="200",service="cello-example"}')).toBeGreaterThanOrEqual(1);
+      expect(metrics).not.toMatch(/route="\/users\/\d/);
+    });
+
     test('over a real socket: the README walkthrough with fetch', async () => {
       const base = await app.listen({ port: 0, host: '127.0.0.1' });
       const post = (path: string, body: unknown, token?: string) =>
