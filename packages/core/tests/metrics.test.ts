@@ -1,3 +1,4 @@
+import http from 'node:http';
 import {
   App, BackgroundTasks, Controller, Depends, Get, HttpError, Param, RateLimitConfig, RequestContext,
 } from '@cello/core';
@@ -155,6 +156,28 @@ describe('app.enablePrometheus()', () => {
     expect(metrics.get('nodejs_eventloop_lag_p99_seconds')!.type).toBe('GAUGE');
     expect(metrics.has('process_cpu_seconds_total')).toBe(true);
     expect(metrics.has('nodejs_heap_size_used_bytes')).toBe(true);
+    await app.close();
+  });
+
+  test('a request whose client went away is no longer in flight', async () => {
+    const held = gate();
+    const started = gate();
+    const app = makeApp();
+    app.get('/slow', async () => { started.open(); await held.promise; return 'done'; });
+    app.enablePrometheus({ defaultMetrics: false });
+    const url = new URL(await app.listen({ port: 0, host: '127.0.0.1' }));
+    const req = http.get({ host: url.hostname, port: url.port, path: '/slow' });
+    req.on('error', () => undefined);
+    await started.promise;
+    req.destroy();
+    let metrics = parseMetrics(await (await fetch(`${url.origin}/metrics`)).text());
+    for (let i = 0; i < 100 && valueOf(metrics, 'cello_http_requests_in_flight') !== 1; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      metrics = parseMetrics(await (await fetch(`${url.origin}/metrics`)).text());
+    }
+    // Only the scrape itself.
+    expect(valueOf(metrics, 'cello_http_requests_in_flight')).toBe(1);
+    held.open();
     await app.close();
   });
 

@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest, onRequestHookHandler, onResponseHookHandler, onSendHookHandler } from 'fastify';
+import type { FastifyReply, FastifyRequest, onRequestAbortHookHandler, onRequestHookHandler, onResponseHookHandler, onSendHookHandler } from 'fastify';
 import type { App } from '../app.js';
 import type { RouteInfo } from '../routing/route-info.js';
 
@@ -7,6 +7,8 @@ export interface RouteHooks {
   onRequest?: onRequestHookHandler;
   onSend?: onSendHookHandler;
   onResponse?: onResponseHookHandler;
+  /** The client went away before the answer was sent (no onResponse follows). Costs a listener per request. */
+  onRequestAbort?: onRequestAbortHookHandler;
 }
 
 /**

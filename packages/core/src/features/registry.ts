@@ -1,4 +1,4 @@
-import type { FastifyBaseLogger, FastifyReply, FastifyRequest, onRequestHookHandler, onResponseHookHandler, onSendHookHandler } from 'fastify';
+import type { FastifyBaseLogger, FastifyReply, FastifyRequest, onRequestAbortHookHandler, onRequestHookHandler, onResponseHookHandler, onSendHookHandler } from 'fastify';
 import type { App } from '../app.js';
 import type { RouteInfo } from '../routing/route-info.js';
 import type { Feature } from './feature.js';
@@ -8,6 +8,7 @@ export interface CollectedHooks {
   onRequest?: onRequestHookHandler[];
   onSend?: onSendHookHandler[];
   onResponse?: onResponseHookHandler[];
+  onRequestAbort?: onRequestAbortHookHandler[];
 }
 
 /** An app's features, kept in their order. */
@@ -35,17 +36,20 @@ export class FeatureRegistry {
     const onRequest: onRequestHookHandler[] = [];
     const onSend: onSendHookHandler[] = [];
     const onResponse: onResponseHookHandler[] = [];
+    const onRequestAbort: onRequestAbortHookHandler[] = [];
     for (const feature of this.#ordered) {
       const hooks = feature.forRoute(route);
       if (hooks === null) continue;
       if (hooks.onRequest) onRequest.push(hooks.onRequest);
       if (hooks.onSend) onSend.push(hooks.onSend);
       if (hooks.onResponse) onResponse.push(hooks.onResponse);
+      if (hooks.onRequestAbort) onRequestAbort.push(hooks.onRequestAbort);
     }
     return {
       ...(onRequest.length ? { onRequest } : {}),
       ...(onSend.length ? { onSend } : {}),
       ...(onResponse.length ? { onResponse } : {}),
+      ...(onRequestAbort.length ? { onRequestAbort } : {}),
     };
   }
 

@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest, onRequestHookHandler, onResponseHookHandler } from 'fastify';
+import type { FastifyReply, FastifyRequest, onRequestAbortHookHandler, onRequestHookHandler, onResponseHookHandler } from 'fastify';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { celloError } from '../errors/cello-error.js';
 import { featureOrder, type Feature, type RouteHooks } from '../features/feature.js';
@@ -83,7 +83,8 @@ export class Prometheus implements Feature {
     const first = methods[0]!;
     const own = requests.route(first, route.path);
     // GET routes answer HEAD too; a route with several methods finds its series by method.
-    const seriesFor = (method: string): RouteSeries => (method === first ? own : requests.route(methodLabel(method), route.path));
+    const others: Record<string, RouteSeries> = Object.create(null);
+    const seriesFor = (method: string): RouteSeries => (method === first ? own : (others[method] ??= requests.route(methodLabel(method), route.path)));
     const onRequest: onRequestHookHandler = (_request, _reply, done) => {
       this.#inFlight++;
       done();
@@ -94,7 +95,12 @@ export class Prometheus implements Feature {
       seriesFor(request.method).observe(reply.statusCode, reply.elapsedTime / 1000);
       done();
     };
-    return { onRequest, onResponse };
+    // A client that goes away before the answer: no onResponse comes, and the request is no longer in flight.
+    const onRequestAbort: onRequestAbortHookHandler = (_request, done) => {
+      this.#inFlight--;
+      done();
+    };
+    return { onRequest, onResponse, onRequestAbort };
   }
 
   /** Metrics only observe: a cache hit may still be answered before fastify runs (it reports itself). */
