@@ -4,7 +4,7 @@ import { celloError } from '../errors/cello-error.js';
 import { featureOrder, type Feature, type RouteHooks } from '../features/feature.js';
 import { httpMethods } from '../http/methods.js';
 import type { RouteInfo } from '../routing/route-info.js';
-import { answerScrapes, isClusterWorker, joinCluster, scrapeCluster } from './cluster-scrape.js';
+import * as clusterScrape from './cluster-scrape.js';
 import type { AppObserver } from './observer.js';
 import { defaultBuckets, unmatchedRoute, type PrometheusOptions } from './prometheus-options.js';
 import { LabelledCounter, ReadGauge, RequestSeries, type RouteSeries } from './series.js';
@@ -116,20 +116,20 @@ export class Prometheus implements Feature {
 
   /** In a worker of `listen({ workers })`: scrapes answer for every worker. */
   joinCluster(): void {
-    if (!isClusterWorker()) return;
+    if (!clusterScrape.isClusterWorker()) return;
     this.#clustered = true;
-    joinCluster(this.registry);
+    clusterScrape.joinCluster(this.registry);
   }
 
   /** In the primary of `listen({ workers })`: collects every worker's metrics when one is scraped. */
   servePrimary(): void {
-    answerScrapes();
+    clusterScrape.answerScrapes();
   }
 
   /** The text a scrape answers. */
   scrape(): Promise<string> {
     if (!this.#clustered) return this.registry.metrics();
-    return scrapeCluster(clusterScrapeTimeoutMs).catch((err: Error) => {
+    return clusterScrape.scrapeCluster(clusterScrapeTimeoutMs).catch((err: Error) => {
       throw celloError('CELLO_ERR_METRICS_SCRAPE_FAILED', [err.message], { cause: err });
     });
   }

@@ -1,4 +1,4 @@
-import { ProxyTracerProvider, trace, type Span, type SpanContext, type TracerProvider } from '@opentelemetry/api';
+import { ProxyTracerProvider, trace, type SpanContext, type TracerProvider } from '@opentelemetry/api';
 
 /** Whether a tracer provider records anything: false for the API's no-op (no SDK registered). */
 export function isRecordingProvider(provider: TracerProvider): boolean {
@@ -19,13 +19,3 @@ export function traceparentOf(context: SpanContext): string {
 export function globalProvider(): TracerProvider {
   return trace.getTracerProvider();
 }
-
-/** The status an error answers with, when it carries one. */
-export function statusOf(err: unknown): number | undefined {
-  if (typeof err !== 'object' || err === null) return undefined;
-  const e = err as { status?: unknown; statusCode?: unknown };
-  const status = typeof e.status === 'number' ? e.status : e.statusCode;
-  return typeof status === 'number' ? status : undefined;
-}
-
-export type { Span };
