@@ -2,6 +2,7 @@ import http from 'node:http';
 import {
   App, BackgroundTasks, Controller, Depends, Get, HttpError, Param, RateLimitConfig, RequestContext,
 } from '@cello/core';
+import { CacheFastPath } from '../src/cache/fast-path';
 import { gate } from './helpers/gate';
 import { histogram, parseMetrics, valueOf } from './helpers/prometheus';
 
@@ -104,7 +105,11 @@ describe('app.enablePrometheus()', () => {
     app.enablePrometheus();
     // Over a real socket: there, hits on this route are answered by the cache's fast path.
     const url = await app.listen({ port: 0, host: '127.0.0.1' });
+    const fast = jest.spyOn(CacheFastPath.prototype, 'tryServe');
     for (let i = 0; i < 3; i++) expect((await fetch(`${url}/cached`)).headers.has('age')).toBe(i > 0);
+    // The two hits never reached fastify, whose hooks count the other requests.
+    expect(fast.mock.results.filter((r) => r.value === true)).toHaveLength(2);
+    fast.mockRestore();
     const metrics = parseMetrics(await (await fetch(`${url}/metrics`)).text());
     expect(valueOf(metrics, 'cello_cache_misses_total', { route: '/cached' })).toBe(1);
     expect(valueOf(metrics, 'cello_cache_hits_total', { route: '/cached' })).toBe(2);
