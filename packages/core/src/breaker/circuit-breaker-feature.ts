@@ -56,9 +56,10 @@ export class CircuitBreakers implements Feature {
     const log = this.#log;
     const label = `${route.methods.join(',')} ${route.path}`;
     const opened = () => log.warn({ code: 'CELLO_ERR_BREAKER_OPEN', route: label }, `circuit breaker opened for ${label}: answering 503 until a probe succeeds`);
-    // Made once per route: `this` is the response that closed.
+    // Made once per route: `this` is the response that closed. `writableEnded`, not
+    // `writableFinished`: an injected response is destroyed before it counts as finished.
     function ordinaryEnded(this: ServerResponse): void {
-      if (this.writableFinished && breaker.ended(isFailure(this))) opened();
+      if (this.writableEnded && breaker.ended(isFailure(this))) opened();
     }
     return function circuitBreaker(_request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) {
       const verdict = breaker.admit();
@@ -71,8 +72,8 @@ export class CircuitBreakers implements Feature {
         const period = breaker.period;
         const res = reply.raw;
         res.once('close', () => {
-          if (breaker.probeEnded(period, !res.writableFinished ? 'aborted' : isFailure(res) ? 'failure' : 'success')) opened();
-          else if (breaker.state === 'closed' && res.writableFinished && !isFailure(res)) log.info({ route: label }, `circuit breaker closed for ${label}`);
+          if (breaker.probeEnded(period, !res.writableEnded ? 'aborted' : isFailure(res) ? 'failure' : 'success')) opened();
+          else if (breaker.state === 'closed' && res.writableEnded && !isFailure(res)) log.info({ route: label }, `circuit breaker closed for ${label}`);
         });
         done();
         return;
