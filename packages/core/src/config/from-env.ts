@@ -1,7 +1,7 @@
 import { celloError } from '../errors/cello-error.js';
 import type { WorkersOption } from '../workers/options.js';
 import { isRefusal, type EnvVar } from './env-var.js';
-import { int, number, oneOf, string, url, boolean, envVarOf } from './var-types.js';
+import { int, number, oneOf, string, url, envVarOf } from './var-types.js';
 
 export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof logLevels)[number];
@@ -17,8 +17,9 @@ const builtins = {
   workers: ['CELLO_WORKERS', envVarOf<WorkersOption | undefined>('a positive integer or auto', { optional: true }, (t) => (t === 'auto' ? 'auto' : /^\d+$/.test(t) && Number(t) >= 1 ? Number(t) : undefined))],
   shutdownTimeout: ['SHUTDOWN_TIMEOUT', number({ min: 0, default: 10 })],
   trustProxy: ['TRUST_PROXY', envVarOf<boolean | string[] | undefined>('true, false, or a comma-separated list of proxy addresses (loopback, uniquelocal, IPs, CIDRs; not a hop count)', { optional: true }, (t) => {
-    const b = boolean().read(t);
-    if (!isRefusal(b)) return b;
+    // Only the words: `1` would read as a hop count, which App refuses (CELLO_ERR_APP_TRUST_PROXY).
+    const word = t.trim().toLowerCase();
+    if (word === 'true' || word === 'false') return word === 'true';
     const list = t.split(',').map((s) => s.trim()).filter(Boolean);
     return list.length > 0 && !list.some((s) => /^\d+$/.test(s)) ? list : undefined;
   })],
