@@ -64,7 +64,7 @@ export type { CheckResult, CheckStatus } from './health/run-check.js';
 export { Config } from './config/config.js';
 export type { EnvConfig, ExtraValues, FromEnvOptions, LogLevel } from './config/from-env.js';
 export type { EnvVar, VarOptions } from './config/env-var.js';
-export type { NumberOptions, UrlOptions } from './config/var-types.js';
+export type { NumberOptions, StringOptions, UrlOptions } from './config/var-types.js';
 export type { Middleware } from './middleware/middleware.js';
 export type { CorsOptions } from './middleware/cors.js';
 export type { LoggingOptions } from './middleware/access-log.js';

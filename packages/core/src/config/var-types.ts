@@ -9,6 +9,11 @@ export interface NumberOptions<T> extends VarOptions<T> {
   max?: number;
 }
 
+export interface StringOptions extends VarOptions<string> {
+  /** Fewest characters accepted (keys, secrets). */
+  minLength?: number;
+}
+
 export interface UrlOptions extends VarOptions<string> {
   /** Accepted schemes without `:`, e.g. `['redis', 'rediss']` (default: any). */
   protocols?: readonly string[];
@@ -28,8 +33,10 @@ function inRange(n: number, o: NumberOptions<number>): number | Refusal {
   return (o.min !== undefined && n < o.min) || (o.max !== undefined && n > o.max) ? refused : n;
 }
 
-export function string<const O extends VarOptions<string> = {}>(options: O = {} as O): Typed<string, O> {
-  return envVar('a non-empty string', options, (text) => text);
+export function string<const O extends StringOptions = {}>(options: O = {} as O): Typed<string, O> {
+  const min = options.minLength;
+  if (min === undefined) return envVar('a non-empty string', options, (text) => text);
+  return envVar(`a string of at least ${min} characters`, options, (text) => (text.length >= min ? text : refused));
 }
 
 export function int<const O extends NumberOptions<number> = {}>(options: O = {} as O): Typed<number, O> {
