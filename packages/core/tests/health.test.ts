@@ -183,13 +183,15 @@ describe('readiness during shutdown (a real socket)', () => {
     const url = await app.listen({ port: 0, host: '127.0.0.1' });
     expect((await fetch(`${url}/health/ready`)).status).toBe(200);
 
+    let received = 0;
+    app.fastify.server.on('request', () => received++);
     const client = rawClient(url);
     client.send('/slow');
     await until(() => slowStarted);
     const closing = app.close();
     // Same connection, behind the request still running: the listener no longer takes new ones.
     client.send('/health/ready');
-    await new Promise((r) => setTimeout(r, 20));
+    await until(() => received === 2);
     slow.open();
     const [first, second] = await client.responses(2);
     expect(first).toEqual({ status: 200, body: JSON.stringify({ slow: 'done' }) });
