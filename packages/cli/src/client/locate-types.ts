@@ -1,0 +1,91 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+
+/** Where the client imports one of the server's values from, by type. */
+export interface TypeImport {
+  /** The name it is exported under. */
+  exportName: string;
+  /** The TypeScript source file. */
+  source: string;
+}
+
+interface LoadedModule {
+  filename: string;
+  exports: unknown;
+}
+
+/**
+ * Finds the compiled module that exports `value` among the modules the app's loading put in
+ * `require.cache` (the app's own files before anything in node_modules).
+ */
+function exportingModule(value: Function, modules: readonly LoadedModule[]): { filename: string; exportName: string } | null {
+  let found: { filename: string; exportName: string } | null = null;
+  for (const mod of modules) {
+    const exports = mod.exports;
+    if (exports === null || (typeof exports !== 'object' && typeof exports !== 'function')) continue;
+    const names = Object.keys(exports as object).filter((k) => (exports as Record<string, unknown>)[k] === value);
+    // Its own name first: `export { UsersController }` over `export default UsersController`.
+    const name = names.includes(value.name) ? value.name : names.find((n) => n !== 'default');
+    if (name === undefined) continue;
+    const inNodeModules = mod.filename.split(sep).includes('node_modules');
+    if (!inNodeModules) return { filename: mod.filename, exportName: name };
+    found ??= { filename: mod.filename, exportName: name };
+  }
+  return found;
+}
+
+function readJson(file: string): Record<string, unknown> | null {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+}
+
+/** The source file a compiled module came from: by its source map, else by tsconfig rootDir/outDir. */
+export function sourceOf(compiled: string): string | null {
+  if (/\.[cm]?tsx?$/.test(compiled) && !compiled.endsWith('.d.ts')) return compiled; // run from source (ts-node, tsx)
+  const text = existsSync(compiled) ? readFileSync(compiled, 'utf8') : '';
+  const mapUrl = /\/\/# sourceMappingURL=(?!data:)(\S+)\s*$/.exec(text)?.[1];
+  for (const mapFile of [mapUrl && resolve(dirname(compiled), decodeURIComponent(mapUrl)), `${compiled}.map`]) {
+    if (!mapFile || !existsSync(mapFile)) continue;
+    const map = readJson(mapFile);
+    const sources = map?.sources;
+    if (!Array.isArray(sources) || typeof sources[0] !== 'string') continue;
+    const root = typeof map!.sourceRoot === 'string' ? map!.sourceRoot : '';
+    const source = resolve(dirname(mapFile), root, sources[0]);
+    if (existsSync(source)) return source;
+  }
+  for (let dir = dirname(compiled); ; dir = dirname(dir)) {
+    const options = readJson(resolve(dir, 'tsconfig.json'))?.compilerOptions as Record<string, unknown> | undefined;
+    if (typeof options?.outDir === 'string') {
+      const outDir = resolve(dir, options.outDir);
+      const rootDir = resolve(dir, typeof options.rootDir === 'string' ? options.rootDir : '.');
+      const inside = relative(outDir, compiled);
+      if (!inside.startsWith('..') && !isAbsolute(inside)) {
+        const base = resolve(rootDir, inside).replace(/\.([cm]?)js$/, '');
+        for (const ext of ['.ts', '.tsx', '.mts', '.cts']) if (existsSync(base + ext)) return base + ext;
+      }
+    }
+    if (dirname(dir) === dir) return null;
+  }
+}
+
+/**
+ * Finds the source module of a value the app's loading put in `require.cache`: its import, or
+ * why there is none (a message that says how to fix it).
+ */
+export function locateType(value: Function): TypeImport | string {
+  const modules = Object.values(require.cache).filter((m): m is NodeJS.Module => m !== undefined);
+  const mod = exportingModule(value, modules);
+  if (mod === null) return `${value.name || 'it'} is not exported by any loaded CommonJS module: export it from its file (the client imports its type from there)`;
+  const source = sourceOf(mod.filename);
+  if (source === null) return `no TypeScript source found for ${mod.filename}: build with "sourceMap": true, or keep rootDir/outDir in tsconfig.json`;
+  return { exportName: mod.exportName, source };
+}
+
+/** The specifier that imports `source` from a file at `out` (NodeNext style: `./x.js`). */
+export function importSpecifier(out: string, source: string): string {
+  const path = relative(dirname(out), source).split(sep).join('/').replace(/\.d\.ts$|\.ts$|\.tsx$/, '.js').replace(/\.mts$/, '.mjs').replace(/\.cts$/, '.cjs');
+  return path.startsWith('.') ? path : `./${path}`;
+}
