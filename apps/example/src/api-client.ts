@@ -10,6 +10,7 @@ import type { OrdersController } from './controllers/orders-controller.js';
 import type { ProfileController } from './controllers/profile-controller.js';
 import type { UsersController } from './controllers/users-controller.js';
 import type { WebhooksController } from './controllers/webhooks-controller.js';
+import type { OrderCreated } from './dtos/order-created.js';
 
 /** What the client needs of `fetch`: the global one, or one passed as `options.fetch`. */
 export type FetchLike = (url: string, init: FetchInit) => Promise<FetchResponse>;
@@ -258,7 +259,7 @@ export function createClient(baseUrl: string, options: ClientOptions = {}) {
     },
     orders: {
       /** POST /orders: Place an order; confirmation and stock update run after the response */
-      create: (...args: Args<{ query: QueryValues | undefined; body: Sent<Arg<OrdersController, 'create', 0>> }>) => call<Out<OrdersController, 'create'>>('POST', '/orders', args[0]),
+      create: (...args: Args<{ query: QueryValues | undefined; body: Sent<Arg<OrdersController, 'create', 0>> }>) => call<Out<OrdersController, 'create', Received<OrderCreated>>>('POST', '/orders', args[0]),
       /** GET /orders/{id}: One of your orders */
       get: (...args: Args<{ params: { id: PathValue<Arg<OrdersController, 'get', 0>> }; query: QueryValues | undefined }>) => call<Out<OrdersController, 'get'>>('GET', '/orders/{id}', args[0]),
     },
