@@ -14,7 +14,7 @@ export interface RenderOptions {
 const identifier = /^[A-Za-z_$][\w$]*$/;
 
 function key(name: string): string {
-  return identifier.test(name) ? name : JSON.stringify(name);
+  return identifier.test(name) ? name : literal(name);
 }
 
 function literal(value: string): string {
