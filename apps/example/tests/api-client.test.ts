@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { App } from '@cello/core';
 import { createApp } from '../src/app';
 import { CelloClientError, createClient, type Client } from '../src/api-client';
@@ -91,6 +92,18 @@ describe('the example over a real socket, through the generated client', () => {
     expect(order).toEqual({ id: created.order_id, status: 'created', confirmation_sent: true, items: [{ sku: 'quill', qty: 2, stock_left: 5 }] });
     // Someone else's order is not found.
     await expect(alice.orders.get({ params: { id: created.order_id } })).rejects.toMatchObject({ status: 404 });
+  });
+
+  test('cello client --openapi writes the document /openapi.json serves', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cello-example-openapi-'));
+    try {
+      const result = spawnSync(process.execPath, [cli, 'client', '--openapi', join(dir, 'openapi.json')], { cwd: exampleDir, encoding: 'utf8' });
+      expect(result.status).toBe(0);
+      const served = await (await fetch(`${base}/openapi.json`)).json();
+      expect(JSON.parse(readFileSync(join(dir, 'openapi.json'), 'utf8'))).toEqual(served);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('functional routes are under api.routes, by method and path', async () => {
