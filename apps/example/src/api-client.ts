@@ -18,8 +18,8 @@ export type FetchLike = (url: string, init: FetchInit) => Promise<FetchResponse>
 export interface FetchInit {
   method: string;
   headers: Record<string, string>;
-  body?: string;
-  signal?: AbortSignal;
+  body?: string | undefined;
+  signal?: AbortSignal | undefined;
 }
 
 export interface FetchResponse {
@@ -33,15 +33,15 @@ export type HeaderValues = Record<string, string | number | boolean | undefined>
 
 export interface ClientOptions {
   /** Defaults to the global `fetch` (Node.js 18+, browsers). */
-  fetch?: FetchLike;
+  fetch?: FetchLike | undefined;
   /** Sent with every call: an object, or a function (sync or async) asked before each call. */
-  headers?: HeaderValues | (() => HeaderValues | Promise<HeaderValues>);
+  headers?: HeaderValues | (() => HeaderValues | Promise<HeaderValues>) | undefined;
 }
 
 /** Per call, next to `params`, `query`, `body` and `headers`. */
 export interface CallOptions {
-  signal?: AbortSignal;
-  headers?: HeaderValues;
+  signal?: AbortSignal | undefined;
+  headers?: HeaderValues | undefined;
 }
 
 /** The body of every Cello error answer. */
@@ -49,30 +49,33 @@ export interface ErrorBody {
   statusCode: number;
   error: string;
   message: string;
-  code?: string;
+  code?: string | undefined;
   /** For 422: `[{ path, messages }]`, one entry per invalid field. */
   details?: unknown;
 }
 
 /** A non-2xx answer. Network failures and aborts are not wrapped: fetch's own error passes through. */
 export class CelloClientError extends Error {
+  readonly status: number;
+  /** Response headers, lower-case names. */
+  readonly headers: Record<string, string>;
   /** The parsed JSON error body, or undefined when the answer was not JSON (see `text`). */
   readonly body: ErrorBody | undefined;
+  /** The raw body. */
+  readonly text: string;
+  readonly method: string;
+  readonly url: string;
 
-  constructor(
-    readonly status: number,
-    /** Response headers, lower-case names. */
-    readonly headers: Record<string, string>,
-    body: unknown,
-    /** The raw body. */
-    readonly text: string,
-    readonly method: string,
-    readonly url: string,
-  ) {
+  constructor(status: number, headers: Record<string, string>, body: unknown, text: string, method: string, url: string) {
     const parsed = typeof body === 'object' && body !== null ? (body as ErrorBody) : undefined;
     super(`${method} ${url} answered ${status}${parsed?.message ? `: ${parsed.message}` : ''}`);
     this.name = 'CelloClientError';
+    this.status = status;
+    this.headers = headers;
     this.body = parsed;
+    this.text = text;
+    this.method = method;
+    this.url = url;
   }
 }
 
@@ -133,8 +136,8 @@ function parseErrorBody(text: string, contentType: string | undefined): unknown 
 
 /** What one generated method passes: the parts of the request plus per-call options. */
 interface CallInput extends CallOptions {
-  params?: object;
-  query?: object;
+  params?: object | undefined;
+  query?: object | undefined;
   body?: unknown;
 }
 
@@ -165,10 +168,10 @@ function caller(baseUrl: string, options: ClientOptions) {
 }
 
 /** The declared type of parameter `I` of handler `K` of controller `C`. */
-type Arg<C, K extends keyof C, I extends number> = C[K] extends (...args: infer A) => unknown ? A[I] : never;
+export type Arg<C, K extends keyof C, I extends number> = C[K] extends (...args: infer A) => unknown ? A[I] : never;
 
 /** What may be sent as JSON for a value of type T: its data properties (methods dropped), dates as Date or string. */
-type Sent<T> = T extends Date
+export type Sent<T> = T extends Date
   ? Date | string
   : T extends (...args: never) => unknown
     ? never
@@ -179,7 +182,7 @@ type Sent<T> = T extends Date
         : T;
 
 /** What a value of type T becomes once sent as JSON and parsed again. */
-type Received<T> = T extends { toJSON(): infer J }
+export type Received<T> = T extends { toJSON(): infer J }
   ? J
   : T extends (...args: never) => unknown
     ? never
@@ -190,10 +193,10 @@ type Received<T> = T extends { toJSON(): infer J }
         : T;
 
 /** A path parameter: a number or string as declared; other types are sent as strings. */
-type PathValue<T> = [T] extends [number] ? number : [T] extends [string] ? T : string | number;
+export type PathValue<T> = [T] extends [number] ? number : [T] extends [string] ? T : string | number;
 
 /** Cello's `Response`, recognized by its shape so that this file imports nothing from Cello. */
-interface CelloResponse {
+export interface CelloResponse {
   readonly status: number;
   readonly headers: object;
   readonly body: unknown;
@@ -204,25 +207,25 @@ interface CelloResponse {
  * What a call resolves to for a handler result R: a `Response` is its declared body D (the
  * route's `response:` DTO) or unknown; nothing (204) is undefined; anything else its JSON.
  */
-type Result<R, D> = R extends CelloResponse ? D : R extends undefined | null | void ? undefined : Received<R>;
+export type Result<R, D> = R extends CelloResponse ? D : R extends undefined | null | void ? undefined : Received<R>;
 
 /** The result of handler `K` of controller `C`. */
-type Out<C, K extends keyof C, D = unknown> = C[K] extends (...args: never) => infer R ? Result<Awaited<R>, D> : never;
+export type Out<C, K extends keyof C, D = unknown> = C[K] extends (...args: never) => infer R ? Result<Awaited<R>, D> : never;
 
 /** The result of a functional route's handler F. */
-type FnOut<F, D = unknown> = F extends (...args: never) => infer R ? Result<Awaited<R>, D> : unknown;
+export type FnOut<F, D = unknown> = F extends (...args: never) => infer R ? Result<Awaited<R>, D> : unknown;
 
 /** Keys whose value may be left out: it accepts undefined, or is an object whose keys all may. */
-type OptionalKeys<T> = { [K in keyof T]-?: undefined extends T[K] ? K : {} extends T[K] ? K : never }[keyof T];
+export type OptionalKeys<T> = { [K in keyof T]-?: undefined extends T[K] ? K : {} extends T[K] ? K : never }[keyof T];
 
 /** T with every key that may be left out made optional. */
-type Compact<T> = { [K in Exclude<keyof T, OptionalKeys<T>>]: T[K] } & { [K in OptionalKeys<T>]?: T[K] };
+export type Compact<T> = { [K in Exclude<keyof T, OptionalKeys<T>>]: T[K] } & { [K in OptionalKeys<T>]?: T[K] };
 
 /** A method's arguments: the input may be left out when nothing in it is required. */
-type Args<I> = {} extends Compact<I> ? [input?: Compact<I> & CallOptions] : [input: Compact<I> & CallOptions];
+export type Args<I> = {} extends Compact<I> ? [input?: Compact<I> & CallOptions] : [input: Compact<I> & CallOptions];
 
 /** Query values as the server parses them. */
-type QueryValues = Record<string, string | number | boolean | Date | readonly (string | number | boolean | Date)[] | undefined>;
+export type QueryValues = Record<string, string | number | boolean | Date | readonly (string | number | boolean | Date)[] | undefined>;
 
 /**
  * The client: `api.<controller>.<method>(input)` per controller route, `api.routes['METHOD /path'](input)`

@@ -8,8 +8,8 @@ import { expectCliError, linkNodeModules, removeTempDirs, repoRoot, run, runCli,
 const fixture = resolve(__dirname, 'client-fixture');
 const tsc = join(repoRoot, 'node_modules', '.bin', 'tsc');
 
-async function typecheck(dir: string): Promise<string> {
-  const result = await run(tsc, ['-p', '.', '--noEmit'], { cwd: dir });
+async function typecheck(dir: string, project = 'tsconfig.json'): Promise<string> {
+  const result = await run(tsc, ['-p', project, '--noEmit'], { cwd: dir });
   return `${result.stdout}${result.stderr}`.trim();
 }
 
@@ -57,6 +57,12 @@ describe('cello client --out', () => {
     cpSync(join(fixture, 'usage.ts'), join(dir, 'src', 'usage.ts'));
     // Every `@ts-expect-error` in usage.ts must be needed: tsc reports an unused one.
     expect(await typecheck(dir)).toBe('');
+  }, 60_000);
+
+  test('the generated file compiles under the strictest options and with the DOM library', async () => {
+    // exactOptionalPropertyTypes, noUnusedLocals, noUncheckedIndexedAccess, erasableSyntaxOnly, ...
+    cpSync(join(fixture, 'usage.ts'), join(dir, 'src', 'usage.ts'));
+    expect(await typecheck(dir, 'tsconfig.strict.json')).toBe('');
   }, 60_000);
 
   test('a change on the server breaks the caller\'s compile, without regenerating', async () => {

@@ -7,8 +7,8 @@ export type FetchLike = (url: string, init: FetchInit) => Promise<FetchResponse>
 export interface FetchInit {
   method: string;
   headers: Record<string, string>;
-  body?: string;
-  signal?: AbortSignal;
+  body?: string | undefined;
+  signal?: AbortSignal | undefined;
 }
 
 export interface FetchResponse {
@@ -22,15 +22,15 @@ export type HeaderValues = Record<string, string | number | boolean | undefined>
 
 export interface ClientOptions {
   /** Defaults to the global \`fetch\` (Node.js 18+, browsers). */
-  fetch?: FetchLike;
+  fetch?: FetchLike | undefined;
   /** Sent with every call: an object, or a function (sync or async) asked before each call. */
-  headers?: HeaderValues | (() => HeaderValues | Promise<HeaderValues>);
+  headers?: HeaderValues | (() => HeaderValues | Promise<HeaderValues>) | undefined;
 }
 
 /** Per call, next to \`params\`, \`query\`, \`body\` and \`headers\`. */
 export interface CallOptions {
-  signal?: AbortSignal;
-  headers?: HeaderValues;
+  signal?: AbortSignal | undefined;
+  headers?: HeaderValues | undefined;
 }
 `;
 
@@ -39,30 +39,33 @@ export interface ErrorBody {
   statusCode: number;
   error: string;
   message: string;
-  code?: string;
+  code?: string | undefined;
   /** For 422: \`[{ path, messages }]\`, one entry per invalid field. */
   details?: unknown;
 }
 
 /** A non-2xx answer. Network failures and aborts are not wrapped: fetch's own error passes through. */
 export class CelloClientError extends Error {
+  readonly status: number;
+  /** Response headers, lower-case names. */
+  readonly headers: Record<string, string>;
   /** The parsed JSON error body, or undefined when the answer was not JSON (see \`text\`). */
   readonly body: ErrorBody | undefined;
+  /** The raw body. */
+  readonly text: string;
+  readonly method: string;
+  readonly url: string;
 
-  constructor(
-    readonly status: number,
-    /** Response headers, lower-case names. */
-    readonly headers: Record<string, string>,
-    body: unknown,
-    /** The raw body. */
-    readonly text: string,
-    readonly method: string,
-    readonly url: string,
-  ) {
+  constructor(status: number, headers: Record<string, string>, body: unknown, text: string, method: string, url: string) {
     const parsed = typeof body === 'object' && body !== null ? (body as ErrorBody) : undefined;
     super(\`\${method} \${url} answered \${status}\${parsed?.message ? \`: \${parsed.message}\` : ''}\`);
     this.name = 'CelloClientError';
+    this.status = status;
+    this.headers = headers;
     this.body = parsed;
+    this.text = text;
+    this.method = method;
+    this.url = url;
   }
 }
 `;
@@ -127,8 +130,8 @@ function parseErrorBody(text: string, contentType: string | undefined): unknown 
 
 const caller = `/** What one generated method passes: the parts of the request plus per-call options. */
 interface CallInput extends CallOptions {
-  params?: object;
-  query?: object;
+  params?: object | undefined;
+  query?: object | undefined;
   body?: unknown;
 }
 

@@ -2,10 +2,10 @@
 // become the types of what a caller sends and receives.
 
 const argTypes = `/** The declared type of parameter \`I\` of handler \`K\` of controller \`C\`. */
-type Arg<C, K extends keyof C, I extends number> = C[K] extends (...args: infer A) => unknown ? A[I] : never;
+export type Arg<C, K extends keyof C, I extends number> = C[K] extends (...args: infer A) => unknown ? A[I] : never;
 
 /** What may be sent as JSON for a value of type T: its data properties (methods dropped), dates as Date or string. */
-type Sent<T> = T extends Date
+export type Sent<T> = T extends Date
   ? Date | string
   : T extends (...args: never) => unknown
     ? never
@@ -16,7 +16,7 @@ type Sent<T> = T extends Date
         : T;
 
 /** What a value of type T becomes once sent as JSON and parsed again. */
-type Received<T> = T extends { toJSON(): infer J }
+export type Received<T> = T extends { toJSON(): infer J }
   ? J
   : T extends (...args: never) => unknown
     ? never
@@ -27,11 +27,11 @@ type Received<T> = T extends { toJSON(): infer J }
         : T;
 
 /** A path parameter: a number or string as declared; other types are sent as strings. */
-type PathValue<T> = [T] extends [number] ? number : [T] extends [string] ? T : string | number;
+export type PathValue<T> = [T] extends [number] ? number : [T] extends [string] ? T : string | number;
 `;
 
 const resultTypes = `/** Cello's \`Response\`, recognized by its shape so that this file imports nothing from Cello. */
-interface CelloResponse {
+export interface CelloResponse {
   readonly status: number;
   readonly headers: object;
   readonly body: unknown;
@@ -42,26 +42,26 @@ interface CelloResponse {
  * What a call resolves to for a handler result R: a \`Response\` is its declared body D (the
  * route's \`response:\` DTO) or unknown; nothing (204) is undefined; anything else its JSON.
  */
-type Result<R, D> = R extends CelloResponse ? D : R extends undefined | null | void ? undefined : Received<R>;
+export type Result<R, D> = R extends CelloResponse ? D : R extends undefined | null | void ? undefined : Received<R>;
 
 /** The result of handler \`K\` of controller \`C\`. */
-type Out<C, K extends keyof C, D = unknown> = C[K] extends (...args: never) => infer R ? Result<Awaited<R>, D> : never;
+export type Out<C, K extends keyof C, D = unknown> = C[K] extends (...args: never) => infer R ? Result<Awaited<R>, D> : never;
 
 /** The result of a functional route's handler F. */
-type FnOut<F, D = unknown> = F extends (...args: never) => infer R ? Result<Awaited<R>, D> : unknown;
+export type FnOut<F, D = unknown> = F extends (...args: never) => infer R ? Result<Awaited<R>, D> : unknown;
 `;
 
 const inputTypes = `/** Keys whose value may be left out: it accepts undefined, or is an object whose keys all may. */
-type OptionalKeys<T> = { [K in keyof T]-?: undefined extends T[K] ? K : {} extends T[K] ? K : never }[keyof T];
+export type OptionalKeys<T> = { [K in keyof T]-?: undefined extends T[K] ? K : {} extends T[K] ? K : never }[keyof T];
 
 /** T with every key that may be left out made optional. */
-type Compact<T> = { [K in Exclude<keyof T, OptionalKeys<T>>]: T[K] } & { [K in OptionalKeys<T>]?: T[K] };
+export type Compact<T> = { [K in Exclude<keyof T, OptionalKeys<T>>]: T[K] } & { [K in OptionalKeys<T>]?: T[K] };
 
 /** A method's arguments: the input may be left out when nothing in it is required. */
-type Args<I> = {} extends Compact<I> ? [input?: Compact<I> & CallOptions] : [input: Compact<I> & CallOptions];
+export type Args<I> = {} extends Compact<I> ? [input?: Compact<I> & CallOptions] : [input: Compact<I> & CallOptions];
 
 /** Query values as the server parses them. */
-type QueryValues = Record<string, string | number | boolean | Date | readonly (string | number | boolean | Date)[] | undefined>;
+export type QueryValues = Record<string, string | number | boolean | Date | readonly (string | number | boolean | Date)[] | undefined>;
 `;
 
 /** The helper types every generated client uses. */

@@ -29,7 +29,7 @@ export class NotesController extends CrudController {
 
   @Delete('/{id}')
   remove(@Param('id') id: string, ctx: RequestContext): void {
-    ctx.state.removed = id;
+    ctx.state['removed'] = id;
   }
 
   @Get('/{id}/view', { response: NoteView })
