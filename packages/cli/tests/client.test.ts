@@ -41,7 +41,7 @@ describe('cello client --out', () => {
 
   test('one property per controller, one method per route (inherited ones too), functional routes by method and path', () => {
     const members = [...generated.matchAll(/^ {4}(\w+): \{$|^ {6}('[^']+'|\w+): \(/gm)].map((m) => m[1] ?? `  ${m[2]}`);
-    const own = ['count', 'list', 'get', 'create', 'rename', 'remove', 'view', 'text'].map((m) => `  ${m}`);
+    const own = ['count', 'list', 'get', 'create', 'rename', 'remove', 'view', 'text', 'bytes'].map((m) => `  ${m}`);
     expect(members).toEqual(['notes', ...own, 'adminNotes', ...own, '  purge', 'routes', "  'GET /hello/{name}'", "  'POST /echo'"]);
   });
 
@@ -148,10 +148,11 @@ describe('the generated client at run time, against the fixture app', () => {
     await expect(api.routes['POST /echo']({ body: [1, 'two'] })).resolves.toEqual([1, 'two']);
   });
 
-  test('204 resolves to undefined; a Response resolves to its body, JSON or text', async () => {
+  test('204 resolves to undefined; a Response resolves to its body, JSON or text; a Buffer to text', async () => {
     await expect(api.notes.remove({ params: { id: 'x' } })).resolves.toBeUndefined();
     await expect(api.adminNotes.view({ params: { id: 3 } })).resolves.toEqual({ id: 3, title: 'note 3' });
     await expect(api.notes.text({ params: { id: 'x' } })).resolves.toBe('note x');
+    await expect(api.notes.bytes({ params: { id: 'x' } })).resolves.toBe('bytes of x');
   });
 
   test('a non-2xx answer throws CelloClientError with status, headers and the parsed error body', async () => {

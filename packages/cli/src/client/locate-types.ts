@@ -67,8 +67,11 @@ export function sourceOf(compiled: string): string | null {
         for (const ext of ['.ts', '.tsx', '.mts', '.cts']) if (existsSync(base + ext)) return base + ext;
       }
     }
-    if (dirname(dir) === dir) return null;
+    if (dirname(dir) === dir) break;
   }
+  // A published package: its declarations stand in for the source.
+  const declarations = compiled.replace(/\.([cm]?)js$/, '.d.$1ts');
+  return declarations !== compiled && existsSync(declarations) ? declarations : null;
 }
 
 /**
@@ -86,6 +89,6 @@ export function locateType(value: Function): TypeImport | string {
 
 /** The specifier that imports `source` from a file at `out` (NodeNext style: `./x.js`). */
 export function importSpecifier(out: string, source: string): string {
-  const path = relative(dirname(out), source).split(sep).join('/').replace(/\.d\.ts$|\.ts$|\.tsx$/, '.js').replace(/\.mts$/, '.mjs').replace(/\.cts$/, '.cjs');
+  const path = relative(dirname(out), source).split(sep).join('/').replace(/(\.d)?\.ts$|\.tsx$/, '.js').replace(/(\.d)?\.mts$/, '.mjs').replace(/(\.d)?\.cts$/, '.cjs');
   return path.startsWith('.') ? path : `./${path}`;
 }

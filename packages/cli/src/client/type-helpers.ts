@@ -35,14 +35,20 @@ export interface CelloResponse {
   readonly status: number;
   readonly headers: object;
   readonly body: unknown;
-  readonly kind: 'json' | 'raw' | 'empty' | 'file';
+  readonly kind: string;
 }
 
 /**
  * What a call resolves to for a handler result R: a \`Response\` is its declared body D (the
  * route's \`response:\` DTO) or unknown; nothing (204) is undefined; anything else its JSON.
  */
-export type Result<R, D> = R extends CelloResponse ? D : R extends undefined | null | void ? undefined : Received<R>;
+export type Result<R, D> = R extends CelloResponse
+  ? D
+  : R extends undefined | null | void
+    ? undefined
+    : R extends Uint8Array
+      ? string // a Buffer is sent as application/octet-stream and read as text
+      : Received<R>;
 
 /** The result of handler \`K\` of controller \`C\`. */
 export type Out<C, K extends keyof C, D = unknown> = C[K] extends (...args: never) => infer R ? Result<Awaited<R>, D> : never;

@@ -15,6 +15,7 @@ export async function usage(api: Client = createClient('http://127.0.0.1:3000'))
   const viewed = await api.notes.view({ params: { id: 3 } });
   const title: string = viewed.title; // a Response typed by its declared `response:` DTO
   const text: unknown = await api.notes.text({ params: { id: 'x' } });
+  const bytes: string = await api.notes.bytes({ params: { id: 'x' } }); // a Buffer is read as text
   const purged: boolean = (await api.adminNotes.purge()).purged; // inherited and own routes
   const count: number = (await api.adminNotes.count({ signal: AbortSignal.timeout(1000) })).count;
   const greeting: string = (await api.routes['GET /hello/{name}']({ params: { name: 'ann' } })).greeting;
@@ -53,5 +54,5 @@ export async function usage(api: Client = createClient('http://127.0.0.1:3000'))
   } catch (e) {
     if (e instanceof CelloClientError) return [e.status, e.headers['content-type'], e.body?.message, e.body?.details];
   }
-  return [summary, created, page, renamed.title, title, purged, count, greeting, echoed, wrongId];
+  return [summary, bytes, created, page, renamed.title, title, purged, count, greeting, echoed, wrongId];
 }

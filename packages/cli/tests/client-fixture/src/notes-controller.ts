@@ -41,6 +41,11 @@ export class NotesController extends CrudController {
   text(@Param('id') id: string) {
     return Response.text(`note ${id}`);
   }
+
+  @Get('/{id}/bytes')
+  bytes(@Param('id') id: string) {
+    return Buffer.from(`bytes of ${id}`);
+  }
 }
 
 /** Inherits every route of NotesController (and CrudController) under its own prefix. */
