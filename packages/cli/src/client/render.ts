@@ -136,7 +136,7 @@ function functionalSource(model: ClientModel, names: ImportNames): string {
     const result = handler === undefined ? (declared ?? 'unknown') : `FnOut<typeof ${handler}${declared === undefined ? '' : `, ${declared}`}>`;
     return `${doc(r, '      ')}      ${literal(r.key)}: ${call(r, result, inputType(r, null))},`;
   });
-  return `    routes: {\n${members.join('\n')}\n    },`;
+  return members.length === 0 ? '    routes: {},' : `    routes: {\n${members.join('\n')}\n    },`;
 }
 
 /** The whole generated file: header, type imports, runtime, helper types, `createClient`. */
