@@ -85,6 +85,19 @@ describe('cello client --out', () => {
     expectCliError(await runCli(['client', '--out', 'src/stale.ts', '--check'], { cwd: dir }), /src\/stale\.ts is out of date: run `cello client --out src\/stale\.ts`/);
   });
 
+  test('an app built as ES modules gets the same client', async () => {
+    const esm = tempDir('client-esm');
+    cpSync(fixture, esm, { recursive: true });
+    writeFileSync(join(esm, 'package.json'), '{ "name": "client-fixture-esm", "private": true, "type": "module" }');
+    linkNodeModules(esm);
+    const built = await run(tsc, ['-p', '.'], { cwd: esm });
+    if (built.code !== 0) throw new Error(`tsc failed:\n${built.stdout}\n${built.stderr}`);
+    expect(await runCli(['client', '--out', 'src/client.ts'], { cwd: esm })).toMatchObject({ code: 0, stderr: '' });
+    expect(readFileSync(join(esm, 'src', 'client.ts'), 'utf8')).toBe(generated);
+    cpSync(join(fixture, 'usage.ts'), join(esm, 'src', 'usage.ts'));
+    expect(await typecheck(esm)).toBe('');
+  }, 60_000);
+
   test('two controller classes that would share a property are an error', async () => {
     const other = tempDir('client-clash');
     writeFileSync(join(other, 'app.js'), `
@@ -93,6 +106,14 @@ describe('cello client --out', () => {
       const row = (c, key) => ({ kind: 'http', methods: ['GET'], path: '/' + key, controller: c, propertyKey: key, params: [], options: {} });
       exports.app = { routes: () => [row(a.UsersController, 'list'), row(b.UsersController, 'get')] };`);
     expectCliError(await runCli(['client', '--entry', 'app.js', '--out', 'client.ts'], { cwd: other }), /UsersController and UsersController would both be api\.users: .*rename one/);
+  });
+
+  test('a controller class its module does not export is an error that says so', async () => {
+    const other = tempDir('client-hidden');
+    writeFileSync(join(other, 'app.js'), `
+      class HiddenController {}
+      exports.app = { routes: () => [{ kind: 'http', methods: ['GET'], path: '/', controller: HiddenController, propertyKey: 'list', params: [], options: {} }] };`);
+    expectCliError(await runCli(['client', '--entry', 'app.js', '--out', 'client.ts'], { cwd: other }), /HiddenController is not exported by any module of the app: export it from its file/);
   });
 
   test('without --out or --openapi it says what to pass', async () => {

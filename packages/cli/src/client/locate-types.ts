@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 
 /** Where the client imports one of the server's values from, by type. */
@@ -74,14 +74,42 @@ export function sourceOf(compiled: string): string | null {
   return declarations !== compiled && existsSync(declarations) ? declarations : null;
 }
 
+function compiledFiles(dir: string, out: string[] = []): string[] {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
+    const path = resolve(dir, entry.name);
+    if (entry.isDirectory()) compiledFiles(path, out);
+    else if (/\.[cm]?js$/.test(entry.name)) out.push(path);
+  }
+  return out;
+}
+
 /**
- * Finds the source module of a value the app's loading put in `require.cache`: its import, or
- * why there is none (a message that says how to fix it).
+ * For ES modules, which leave no registry to search: the one compiled file under `root` that
+ * declares a class or function of this name and exports it. Read as text, never run.
  */
-export function locateType(value: Function): TypeImport | string {
+function declaringFile(value: Function, root: string): { filename: string; exportName: string } | null {
+  const name = value.name;
+  if (!/^[A-Za-z_$][\w$]*$/.test(name)) return null;
+  const n = name.replace(/\$/g, '\\$');
+  const declares = new RegExp(`\\b(class|function\\*?)\\s+${n}\\b`);
+  const exports = new RegExp(`export\\s+(class|(async\\s+)?function\\*?)\\s+${n}\\b|export\\s*\\{[^}]*\\b${n}\\b[^}]*\\}`);
+  const found = compiledFiles(root).filter((file) => {
+    const text = readFileSync(file, 'utf8');
+    return declares.test(text) && exports.test(text);
+  });
+  return found.length === 1 ? { filename: found[0]!, exportName: name } : null;
+}
+
+/**
+ * Finds the source module of a value: among the CommonJS modules the app's loading put in
+ * `require.cache`, else (ES modules) the compiled file under `root` that declares and exports
+ * it. Returns its import, or why there is none (a message that says how to fix it).
+ */
+export function locateType(value: Function, root: string): TypeImport | string {
   const modules = Object.values(require.cache).filter((m): m is NodeJS.Module => m !== undefined);
-  const mod = exportingModule(value, modules);
-  if (mod === null) return `${value.name || 'it'} is not exported by any loaded CommonJS module: export it from its file (the client imports its type from there)`;
+  const mod = exportingModule(value, modules) ?? declaringFile(value, root);
+  if (mod === null) return `${value.name || 'a class'} is not exported by any module of the app: export it from its file (the client imports its type from there)`;
   const source = sourceOf(mod.filename);
   if (source === null) return `no TypeScript source found for ${mod.filename}: build with "sourceMap": true, or keep rootDir/outDir in tsconfig.json`;
   return { exportName: mod.exportName, source };

@@ -41,13 +41,13 @@ function documentedRoutes(app: DocumentedApp): Set<string> | null {
   return new Set(Object.entries(paths).flatMap(([path, item]) => Object.keys(item).map((m) => `${m.toUpperCase()} ${path.replace(/\*$/, '{*}')}`)));
 }
 
-function clientSource(app: DocumentedApp, out: string, command: string): string {
+function clientSource(app: DocumentedApp, out: string, command: string, root: string): string {
   const model = buildModel(app.routes());
   const documented = documentedRoutes(app);
   if (documented !== null) model.functional = model.functional.filter((r) => documented.has(r.key));
   const imports = new Map<Function, TypeImport>();
   for (const controller of model.controllers) {
-    const found = locateType(controller.type);
+    const found = locateType(controller.type, root);
     if (typeof found === 'string') throw new CliError(`${found}.`);
     imports.set(controller.type, found);
   }
@@ -57,7 +57,7 @@ function clientSource(app: DocumentedApp, out: string, command: string): string 
     ...model.functional.flatMap((r) => (r.handler ? [r.handler] : [])),
   ];
   for (const value of optional) {
-    const found = locateType(value);
+    const found = locateType(value, root);
     if (typeof found !== 'string') imports.set(value, found);
   }
   return renderClient(model, { out: resolve(process.cwd(), out), command, imports });
@@ -84,7 +84,7 @@ client's types are imported (import type) from the TypeScript sources next to it
       if (options.out !== undefined) {
         const out = relative(process.cwd(), resolve(process.cwd(), options.out)).split(sep).join('/');
         const command = `cello client${entryFlag} --out ${out}`;
-        lines.push(emit(options.out, clientSource(app, options.out, command), options.check === true, command));
+        lines.push(emit(options.out, clientSource(app, options.out, command, dirname(resolve(process.cwd(), options.entry))), options.check === true, command));
       }
       if (options.openapi !== undefined) {
         if (typeof app.openApiDocument !== 'function') {
