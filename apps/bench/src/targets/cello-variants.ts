@@ -11,6 +11,10 @@ interface Variant {
 
 /** One entry per feature a session wants counted; the name is what CELLO_BENCH_FEATURES lists. */
 const variants: Record<string, Variant> = {
+  // A per-route circuit breaker on every route (issue 16): one onRequest hook and a 'close' listener per request.
+  breaker: { enable: (app) => app.enableCircuitBreaker() },
+  // Health routes only add routes: the bench's routes should cost the same as without.
+  health: { enable: (app) => app.enableHealthChecks() },
   // Issue 16: at most 15% over plain hello.
   metrics: { enable: (app) => app.enablePrometheus() },
   // Issue 16: no SDK registered here, so within 3% of plain hello.
