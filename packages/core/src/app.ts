@@ -9,7 +9,10 @@ import Fastify, {
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import type { AppRuntime } from './app-runtime.js';
+import { BlockingDetector, blockingDetectionByDefault, type BlockingDetectionOptions } from './blocking/blocking-detector.js';
 import { CacheFeature } from './cache/cache-feature.js';
+import { RequestLogFields } from './context/log-fields.js';
+import { requestStorage } from './context/request-storage.js';
 import type { CacheFastPath } from './cache/fast-path.js';
 import { ResponseCache, type CacheSetup } from './cache/response-cache.js';
 import type { Dependency } from './di/dependency.js';
@@ -91,6 +94,12 @@ export interface AppOptions {
    * 'memory'). Over a limit is 413.
    */
   multipart?: MultipartOptions;
+  /**
+   * Run each request inside an AsyncLocalStorage, so `RequestContext.current()` finds it from
+   * any code the request started (awaits, timers, emitters, background tasks, cleanups) and
+   * `app.log` lines written there carry its `reqId`. Off by default: then no route pays for it.
+   */
+  requestContext?: boolean;
   /** Extra fastify options, for what Cello does not cover itself. */
   fastify?: Omit<FastifyServerOptions, 'logger' | 'bodyLimit' | 'trustProxy'>;
 }
@@ -116,10 +125,17 @@ function isLoggerInstance(value: unknown): value is FastifyBaseLogger {
     && typeof (value as FastifyBaseLogger).info === 'function';
 }
 
-function loggerOptions(logger: AppOptions['logger']): Partial<FastifyServerOptions> {
+type Mixin = (merge: object, level: number, logger?: unknown) => object;
+
+// `mixin`: the request context's log fields. A logger instance made by the user is taken as
+// it is (pino cannot add a mixin to an existing logger); pino options get it added.
+function loggerOptions(logger: AppOptions['logger'], mixin: Mixin | undefined): Partial<FastifyServerOptions> {
   if (isLoggerInstance(logger)) return { loggerInstance: logger };
-  if (logger === undefined || logger === true) return { logger: { level: process.env.LOG_LEVEL ?? 'info' } };
-  return { logger: logger as FastifyServerOptions['logger'] };
+  if (logger === undefined || logger === true) return { logger: { level: process.env.LOG_LEVEL ?? 'info', ...(mixin ? { mixin } : {}) } };
+  if (mixin === undefined || logger === false || logger === null || typeof logger !== 'object') return { logger: logger as FastifyServerOptions['logger'] };
+  const own = (logger as { mixin?: Mixin }).mixin;
+  const both: Mixin = own === undefined ? mixin : (merge, level, log) => ({ ...mixin(merge, level, log), ...own(merge, level, log) });
+  return { logger: { ...(logger as object), mixin: both } as FastifyServerOptions['logger'] };
 }
 
 /**
@@ -164,9 +180,11 @@ export class App<S extends object = Record<string, any>> {
 
   constructor(options: AppOptions = {}) {
     this.#options = options;
+    const storage = options.requestContext === true ? requestStorage() : null;
+    const logFields = storage === null ? null : new RequestLogFields(storage);
     this.fastify = Fastify({
       ...options.fastify,
-      ...loggerOptions(options.logger),
+      ...loggerOptions(options.logger, logFields?.mixin),
       bodyLimit: options.bodyLimit ?? 1024 * 1024,
       trustProxy: checkTrustProxy(options.trustProxy),
       // Access logs are enableLogging()'s job; fastify's own per-request lines stay off.
@@ -206,6 +224,9 @@ export class App<S extends object = Record<string, any>> {
       streams: new LiveStreams(),
       realtime: realtimeSettings(options.websocket, options.sse),
       multipart: resolveMultipartOptions(options.multipart),
+      context: storage,
+      logFields,
+      blocking: blockingDetectionByDefault() ? new BlockingDetector(this.fastify.log) : null,
     };
     this.register(...(options.controllers ?? []));
   }
@@ -339,6 +360,21 @@ export class App<S extends object = Record<string, any>> {
   enableCache(setup: CacheSetup = {}): this {
     this.#assertConfiguring('enableCache()');
     this.cache.configure(setup);
+    return this;
+  }
+
+  /**
+   * Times each synchronous stretch a route runs (each guard, each dependency up to its first
+   * `await`, the handler up to its first `await`) and logs a warning naming the route, the stage
+   * and the time when one is over `thresholdMs` (default 50), at most once a minute per route
+   * and stage. On by default unless `NODE_ENV=production`; `false` turns it off.
+   *
+   * @example
+   * app.enableBlockingDetection({ thresholdMs: 20 });
+   */
+  enableBlockingDetection(options: BlockingDetectionOptions | false = {}): this {
+    this.#assertConfiguring('enableBlockingDetection()');
+    this.#runtime.blocking = options === false ? null : new BlockingDetector(this.log, options);
     return this;
   }
 

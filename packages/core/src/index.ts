@@ -44,6 +44,7 @@ export { codes as errorCodes } from './errors/codes.js';
 export type { CelloErrorCode } from './errors/codes.js';
 
 export { RequestContext } from './di/request-context.js';
+export type { BlockingDetectionOptions, BlockedStretch } from './blocking/blocking-detector.js';
 export { Depends } from './di/depends.js';
 export type { Dependency, DependencyValue, DependsOptions } from './di/dependency.js';
 export { BackgroundTasks } from './background/background-tasks.js';

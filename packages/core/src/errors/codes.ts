@@ -222,6 +222,16 @@ export const codes = {
   CELLO_ERR_MULTIPART_MISPLACED: {
     message: '%s on %s: %s',
   },
+  // Request context and blocking detection (issue 19)
+  CELLO_ERR_CONTEXT_DISABLED: {
+    message: 'RequestContext.current() needs the request context: create the app with new App({ requestContext: true }), or take a `ctx: RequestContext` parameter instead.',
+  },
+  CELLO_ERR_BLOCKING_CONFIG: {
+    message: 'Invalid blocking detection setup: %s.',
+  },
+  CELLO_ERR_EVENT_LOOP_BLOCKED: {
+    message: '%s blocked the event loop for %s ms in %s (threshold %s ms%s): every other request waited. Move CPU-bound work to an @Offload() method or use an async API.',
+  },
 } as const;
 
 export type CelloErrorCode = keyof typeof codes;

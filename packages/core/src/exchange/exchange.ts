@@ -156,7 +156,10 @@ export class Exchange extends RequestContext {
       this.#done();
       return;
     }
-    void this.#runAfter(scope, tasks);
+    // Cleanups and tasks run in the request's context, wherever the end signal fired.
+    const storage = this.#runtime.context;
+    if (storage === null) void this.#runAfter(scope, tasks);
+    else void storage.run(this, () => this.#runAfter(scope, tasks));
   }
 
   async #runAfter(scope: RequestScope | undefined, tasks: ReturnType<BackgroundTasks['drain']> | undefined): Promise<void> {

@@ -1,5 +1,8 @@
 import type { FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
 import type { AppRuntime } from '../app-runtime.js';
+import { timedBinder, timedHandler } from '../blocking/timed.js';
+import { runInRequestContext } from '../context/context-route.js';
+import { dependencyName } from '../di/dependency.js';
 import type { RequestContext } from '../di/request-context.js';
 import { Exchange } from '../exchange/exchange.js';
 import { toPayload, type ResultPolicy } from '../http/send-result.js';
@@ -159,22 +162,57 @@ function makeInvalidate(tags: readonly string[] | null, cache: ResponseCache, po
  */
 export function compileRoute(def: RouteDefinition, env: CompileEnv): RouteHandlerMethod {
   const runtime = env.runtime;
+  const storage = runtime.context;
+  const blocking = runtime.blocking;
   const plans = def.params.map((_, i) => planBinder(def, i, runtime));
-  const binders = plans.map((p) => p.bind);
+  const label = routeLabel(def);
+  const binders = plans.map((p, i) => (blocking !== null && p.isAsync
+    ? timedBinder(p.bind, label, `dependency ${dependencyName(def.params[i]!.token as Function)}`, blocking)
+    : p.bind));
   const asyncAt = plans.map((p) => p.isAsync);
   const hasAsyncParams = asyncAt.includes(true);
-  const needsContext = env.early || plans.some((p) => p.needsContext);
+  // With the request context on, every route has an exchange: it is what `current()` returns.
+  const needsContext = storage !== null || env.early || plans.some((p) => p.needsContext);
   const policy: ResultPolicy = {
     status: def.options.status ?? 200,
     explicitStatus: def.options.status !== undefined,
     streams: { live: runtime.streams, heartbeat: runtime.realtime.heartbeat, label: def.handlerName },
   };
-  const fn = def.kind === 'sse' ? sseHandler(def) : def.handler;
+  const method = def.kind === 'sse' ? sseHandler(def) : def.handler;
+  const fn = blocking !== null ? timedHandler(method, label, blocking) : method;
   const call = hasAsyncParams ? makeAsyncCall(fn, env.instance, binders, asyncAt) : makeCall(fn, env.instance, binders);
   // The exchange of this request: the one the guard hook made, or a new one.
-  const exchange = env.early
+  const made = env.early
     ? (request: FastifyRequest, reply: FastifyReply) => request.celloExchange?.claim() ?? new Exchange(request, reply, def, runtime)
     : (request: FastifyRequest, reply: FastifyReply) => new Exchange(request, reply, def, runtime);
+  // In the request context the wrapper has made it already (it is the store).
+  const exchange = storage === null ? made : (request: FastifyRequest) => request.celloExchange!;
+  const handler = compileShape(def, { env, runtime, call, fn, binders, asyncAt, hasAsyncParams, needsContext, policy, exchange, isAsync: isAsyncFunction(method) });
+  return storage === null ? handler : runInRequestContext(handler, storage, made);
+}
+
+/** `GET /users/:id`: how warnings name a route. */
+function routeLabel(def: RouteDefinition): string {
+  return `${def.methods.join(',')} ${def.path}`;
+}
+
+interface ShapeInputs {
+  readonly env: CompileEnv;
+  readonly runtime: AppRuntime;
+  readonly call: Call;
+  readonly fn: Function;
+  readonly binders: readonly Binder[];
+  readonly asyncAt: readonly boolean[];
+  readonly hasAsyncParams: boolean;
+  readonly needsContext: boolean;
+  readonly policy: ResultPolicy;
+  readonly exchange: (request: FastifyRequest, reply: FastifyReply) => Exchange;
+  readonly isAsync: boolean;
+}
+
+// The handler's shape, chosen once: the fewest stages, promises and allocations the route allows.
+function compileShape(def: RouteDefinition, inputs: ShapeInputs): RouteHandlerMethod {
+  const { env, runtime, call, fn, binders, asyncAt, hasAsyncParams, needsContext, policy, exchange } = inputs;
 
   const cache = def.cache === null ? null : new CacheStage({ route: def.path, policy: def.cache, cache: env.cache, result: policy, json: env.serialize ?? undefined });
   const invalidate = makeInvalidate(def.invalidateTags, env.cache, policy);
@@ -186,7 +224,7 @@ export function compileRoute(def: RouteDefinition, env: CompileEnv): RouteHandle
   }
 
   if (!needsContext) {
-    if (isAsyncFunction(fn)) {
+    if (inputs.isAsync) {
       return async function celloAsyncRoute(request, reply) {
         runtime.work.started();
         try {

@@ -9,6 +9,7 @@ import type { FeatureRegistry } from '../features/registry.js';
 import { isMultipartRoute } from '../files/multipart-plan.js';
 import { mountMultipartRoutes } from '../files/mount-multipart.js';
 import { guardHook, instantiateGuards } from '../guards/run-guards.js';
+import { timedGuard } from '../blocking/timed.js';
 import type { Composed } from '../middleware/middleware.js';
 import { celloError } from '../errors/cello-error.js';
 import { mountWebSocketRoutes, type WebSocketFastifyRoute } from '../realtime/websocket-mount.js';
@@ -49,7 +50,9 @@ export function mountRoutes(table: readonly RouteDefinition[], env: MountEnv): C
   const multipart: RouteOptions[] = [];
   for (const def of table) {
     checkSocketParam(def);
-    const guards = def.guards.length > 0 ? instantiateGuards(def.guards, env.container, def.handlerName, def.site) : [];
+    const blocking = env.runtime.blocking;
+    const instances = def.guards.length > 0 ? instantiateGuards(def.guards, env.container, def.handlerName, def.site) : [];
+    const guards = blocking === null ? instances : instances.map((g) => timedGuard(g, `${def.methods.join(',')} ${def.path}`, blocking));
     if (def.kind === 'websocket') {
       const limit = def.options.maxPayload ?? env.runtime.realtime.maxPayload;
       maxPayload = Math.max(maxPayload, limit);
