@@ -10,7 +10,12 @@ interface Variant {
 }
 
 /** One entry per feature a session wants counted; the name is what CELLO_BENCH_FEATURES lists. */
-const variants: Record<string, Variant> = {};
+const variants: Record<string, Variant> = {
+  // Every route runs in an AsyncLocalStorage (RequestContext.current(), reqId on app.log lines).
+  context: { options: { requestContext: true } },
+  // The bench runs with NODE_ENV=production, where blocking detection is off unless enabled.
+  blocking: { enable: (app) => app.enableBlockingDetection({ thresholdMs: 50 }) },
+};
 
 function chosen(): Variant[] {
   const names = (process.env.CELLO_BENCH_FEATURES ?? '').split(',').map((s) => s.trim()).filter(Boolean);

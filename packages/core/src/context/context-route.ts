@@ -6,22 +6,33 @@ import { isThenable } from '../http/thenable.js';
 
 type Handler = (request: FastifyRequest, reply: FastifyReply) => unknown;
 
-// The answer is sent from inside the context, so the features' onSend and onResponse hooks (and
-// anything they log) see it too: fastify would send a returned promise's value from its own
-// `.then`, registered outside. A non-Error rejection goes back to fastify, which knows how to
-// mark it as an error.
-function sendInContext(handler: Handler, request: FastifyRequest, reply: FastifyReply): unknown {
+// fastify sends a returned promise's value from its own `.then`. Registered outside the
+// context, that reaction (reply.send, the features' onSend and onResponse hooks, what they log)
+// would run outside it: the route returns this thenable instead, whose `then` registers inside.
+// fastify's own handling of the value (streams, undefined, errors) is untouched.
+class InContext implements PromiseLike<unknown> {
+  readonly #value: PromiseLike<unknown>;
+  readonly #ctx: RequestContext;
+  readonly #storage: AsyncLocalStorage<RequestContext>;
+
+  constructor(value: PromiseLike<unknown>, ctx: RequestContext, storage: AsyncLocalStorage<RequestContext>) {
+    this.#value = value;
+    this.#ctx = ctx;
+    this.#storage = storage;
+  }
+
+  then<A = unknown, B = never>(onFulfilled?: ((value: unknown) => A | PromiseLike<A>) | null, onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null): PromiseLike<A | B> {
+    return this.#storage.run(this.#ctx, thenOf, this.#value, onFulfilled, onRejected) as PromiseLike<A | B>;
+  }
+}
+
+function thenOf(value: PromiseLike<unknown>, onFulfilled: unknown, onRejected: unknown): PromiseLike<unknown> {
+  return value.then(onFulfilled as never, onRejected as never);
+}
+
+function callInContext(handler: Handler, request: FastifyRequest, reply: FastifyReply, ex: Exchange, storage: AsyncLocalStorage<RequestContext>): unknown {
   const value = handler(request, reply);
-  if (!isThenable(value)) return value;
-  return Promise.resolve(value).then(
-    (payload) => {
-      if (!reply.sent) reply.send(payload);
-    },
-    (err: unknown) => {
-      if (!(err instanceof Error) || reply.sent) throw err;
-      reply.send(err);
-    },
-  );
+  return isThenable(value) ? new InContext(value, ex, storage) : value;
 }
 
 /**
@@ -41,6 +52,6 @@ export function runInRequestContext(
     const ex = exchange(request, reply);
     // The compiled shapes take the exchange from here (see `compileRoute`).
     request.celloExchange = ex;
-    return storage.run(ex, sendInContext, handler, request, reply);
+    return storage.run(ex, callInContext, handler, request, reply, ex, storage);
   };
 }

@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
 import type { AppRuntime } from '../app-runtime.js';
 import { timedBinder, timedHandler } from '../blocking/timed.js';
 import { runInRequestContext } from '../context/context-route.js';
-import { dependencyName } from '../di/dependency.js';
+import { dependencyName as nameOfDependency } from '../di/dependency.js';
 import type { RequestContext } from '../di/request-context.js';
 import { Exchange } from '../exchange/exchange.js';
 import { toPayload, type ResultPolicy } from '../http/send-result.js';
@@ -166,9 +166,7 @@ export function compileRoute(def: RouteDefinition, env: CompileEnv): RouteHandle
   const blocking = runtime.blocking;
   const plans = def.params.map((_, i) => planBinder(def, i, runtime));
   const label = routeLabel(def);
-  const binders = plans.map((p, i) => (blocking !== null && p.isAsync
-    ? timedBinder(p.bind, label, `dependency ${dependencyName(def.params[i]!.token as Function)}`, blocking)
-    : p.bind));
+  const binders = plans.map((p, i) => (blocking !== null && p.isAsync ? timedBinder(p.bind, label, stageOf(def, i), blocking) : p.bind));
   const asyncAt = plans.map((p) => p.isAsync);
   const hasAsyncParams = asyncAt.includes(true);
   // With the request context on, every route has an exchange: it is what `current()` returns.
@@ -189,6 +187,12 @@ export function compileRoute(def: RouteDefinition, env: CompileEnv): RouteHandle
   const exchange = storage === null ? made : (request: FastifyRequest) => request.celloExchange!;
   const handler = compileShape(def, { env, runtime, call, fn, binders, asyncAt, hasAsyncParams, needsContext, policy, exchange, isAsync: isAsyncFunction(method) });
   return storage === null ? handler : runInRequestContext(handler, storage, made);
+}
+
+// What a blocking warning calls an async parameter's binder: a dependency by its name.
+function stageOf(def: RouteDefinition, index: number): string {
+  const p = def.params[index]!;
+  return p.kind === 'depends' ? `dependency ${nameOfDependency(p.token as Function)}` : `${p.kind} parameter ${index}`;
 }
 
 /** `GET /users/:id`: how warnings name a route. */
