@@ -11,6 +11,10 @@ interface Variant {
 
 /** One entry per feature a session wants counted; the name is what CELLO_BENCH_FEATURES lists. */
 const variants: Record<string, Variant> = {
+  // A per-route circuit breaker on every route (issue 16): one onRequest hook and a 'close' listener per request.
+  breaker: { enable: (app) => app.enableCircuitBreaker() },
+  // Health routes only add routes: the bench's routes should cost the same as without.
+  health: { enable: (app) => app.enableHealthChecks() },
   // Every route runs in an AsyncLocalStorage (RequestContext.current(), reqId on app.log lines).
   context: { options: { requestContext: true } },
   // The bench runs with NODE_ENV=production, where blocking detection is off unless enabled.
