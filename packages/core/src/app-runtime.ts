@@ -17,6 +17,8 @@ export interface AppRuntime {
   readonly streams: LiveStreams;
   /** WebSocket message limit and SSE heartbeat defaults. */
   readonly realtime: RealtimeSettings;
+  /** The app-wide `handlerTimeout`, in ms (0: none). */
+  readonly handlerTimeoutMs: number;
   /** Limits and storage for multipart bodies (`new App({ multipart })`). */
   readonly multipart: ResolvedMultipartOptions;
 }

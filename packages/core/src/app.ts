@@ -29,6 +29,10 @@ import { drainServers, openConnections, serverBindings } from './lifecycle/drain
 import { Lifecycle, type LifecycleEvent, type LifecycleHook } from './lifecycle/hooks.js';
 import { PendingWork } from './lifecycle/pending-work.js';
 import { handleSignals } from './lifecycle/signals.js';
+import { handleUncaughtErrors } from './lifecycle/uncaught-errors.js';
+import { clientErrorHandler } from './limits/client-errors.js';
+import { resolveLimits, type LimitOptions, type ServerLimits } from './limits/server-limits.js';
+import { UrlLimit } from './limits/url-limit.js';
 import type { Constructor, RouteOptions } from './metadata/types.js';
 import { AccessLog, type LoggingOptions } from './middleware/access-log.js';
 import { Compression, type CompressionOptions } from './middleware/compression.js';
@@ -60,7 +64,7 @@ import { exitAfterFailedStart, followPrimary } from './workers/worker.js';
 import { LiveStreams } from './realtime/live-streams.js';
 import { realtimeSettings, type SseOptions, type WebSocketOptions } from './realtime/realtime-options.js';
 
-export interface AppOptions {
+export interface AppOptions extends LimitOptions {
   /** Controller classes; more can be added with `register()` before the app starts. */
   controllers?: Constructor[];
   /**
@@ -68,8 +72,6 @@ export interface AppOptions {
    * logger instance.
    */
   logger?: boolean | FastifyServerOptions['logger'] | FastifyBaseLogger;
-  /** Largest accepted body, in bytes (default 1 MiB). */
-  bodyLimit?: number;
   /**
    * Trust `X-Forwarded-*` from these proxy addresses: `'loopback'`, `'uniquelocal'`, IPs/CIDRs
    * (string or list), a function, or `true` (anyone). A hop count is refused (CELLO_ERR_APP_TRUST_PROXY).
@@ -79,6 +81,12 @@ export interface AppOptions {
   shutdownTimeout?: number;
   /** Close gracefully on SIGINT/SIGTERM once listening (default true). */
   handleSignals?: boolean;
+  /**
+   * Once listening, an uncaught exception or unhandled rejection is logged (with the request id
+   * where known), the app closes gracefully (up to `shutdownTimeout`) and the process exits 1
+   * (default true).
+   */
+  handleUncaughtErrors?: boolean;
   /** Parent container for the app's own child container (default: tsyringe's root). */
   container?: DependencyContainer;
   /** WebSocket routes: `maxPayload`, the largest message in bytes (default 1 MiB; over it the socket closes with 1009). */
@@ -152,6 +160,7 @@ export class App<S extends object = Record<string, any>> {
   #requestCounter = 0;
   #fastPath: CacheFastPath | null = null;
   readonly #options: AppOptions;
+  readonly #limits: ServerLimits;
   readonly #runtime: AppRuntime;
   #state: State = 'configuring';
   #table: RouteDefinition[] | undefined;
@@ -160,14 +169,21 @@ export class App<S extends object = Record<string, any>> {
   // False once close() cut work at shutdownTimeout or a shutdown step failed (exit code 1 on a signal).
   #cleanClose = true;
   #removeSignalHandlers: (() => void) | undefined;
+  #removeUncaughtHandlers: (() => void) | undefined;
   #workers: WorkerSupervisor | undefined;
 
   constructor(options: AppOptions = {}) {
     this.#options = options;
+    const limits = resolveLimits(options, options.fastify ?? {});
+    this.#limits = limits;
     this.fastify = Fastify({
       ...options.fastify,
       ...loggerOptions(options.logger),
-      bodyLimit: options.bodyLimit ?? 1024 * 1024,
+      bodyLimit: limits.bodyLimit,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      http: { ...(options.fastify as { http?: object } | undefined)?.http, maxHeaderSize: limits.maxHeaderSize, connectionsCheckingInterval: limits.checkIntervalMs },
+      clientErrorHandler: options.fastify?.clientErrorHandler ?? clientErrorHandler(limits, () => this.fastify.log),
       trustProxy: checkTrustProxy(options.trustProxy),
       // Access logs are enableLogging()'s job; fastify's own per-request lines stay off.
       logController: new LogController({ disableRequestLogging: true }),
@@ -176,10 +192,12 @@ export class App<S extends object = Record<string, any>> {
         const ids = this.#features.get('requestId') as RequestIds | undefined;
         return ids ? ids.idFor(raw) : `req-${(this.#requestCounter++).toString(36)}`;
       },
-      routerOptions: { ignoreTrailingSlash: true, ...options.fastify?.routerOptions },
+      routerOptions: { ignoreTrailingSlash: true, ...options.fastify?.routerOptions, maxParamLength: options.maxParamLength ?? options.fastify?.routerOptions?.maxParamLength ?? limits.maxParamLength },
       frameworkErrors: options.fastify?.frameworkErrors
-        ?? routerErrors(this.#features, options.fastify?.routerOptions?.maxParamLength ?? options.fastify?.maxParamLength ?? 100),
+        ?? routerErrors(this.#features, options.maxParamLength ?? options.fastify?.routerOptions?.maxParamLength ?? limits.maxParamLength),
     } as FastifyServerOptions) as unknown as FastifyInstance;
+    applyServerLimits(this.fastify.server as Server, limits);
+    this.#features.add(new UrlLimit(limits.maxUrlLength));
     this.container = (options.container ?? rootContainer).createChildContainer();
     registerSingletons(this.container, (instance) => this.#lifecycle.adopt(instance));
     this.#features.add(new CacheFeature(this.cache));
@@ -206,6 +224,7 @@ export class App<S extends object = Record<string, any>> {
       streams: new LiveStreams(),
       realtime: realtimeSettings(options.websocket, options.sse),
       multipart: resolveMultipartOptions(options.multipart),
+      handlerTimeoutMs: limits.handlerTimeoutMs,
     };
     this.register(...(options.controllers ?? []));
   }
@@ -464,6 +483,15 @@ export class App<S extends object = Record<string, any>> {
       throw err;
     }
     const extra = serverBindings(this.fastify).slice(1);
+    // fastify makes the other servers of a dual-stack listen without the main one's clientError
+    // handler and headersTimeout.
+    for (const server of extra) {
+      applyServerLimits(server, this.#limits);
+      if (server.listenerCount('clientError') === 0) {
+        const handler = this.#options.fastify?.clientErrorHandler ?? clientErrorHandler(this.#limits, () => this.fastify.log);
+        server.on('clientError', handler.bind(this.fastify));
+      }
+    }
     if (this.#fastPath !== null) for (const server of extra) this.#installFastPath(server);
     // @fastify/websocket listens for upgrades on the main server only; a dual-stack listen
     // ('localhost': ::1 and 127.0.0.1) must take WebSockets on both.
@@ -476,6 +504,14 @@ export class App<S extends object = Record<string, any>> {
   }
 
   #handleSignals(): void {
+    if (this.#options.handleUncaughtErrors !== false && this.#removeUncaughtHandlers === undefined) {
+      this.#removeUncaughtHandlers = handleUncaughtErrors({
+        close: () => this.close().then(() => this.#cleanClose),
+        describePending: () => `${openConnections(this.fastify)} open connection(s), ${this.#work.size} request(s) still running a handler, cleanup or background tasks`,
+        timeoutMs: this.#shutdownTimeoutMs(),
+        log: this.log,
+      });
+    }
     if (this.#options.handleSignals !== false && this.#removeSignalHandlers === undefined) {
       this.#removeSignalHandlers = handleSignals({
         close: () => this.close().then(() => this.#cleanClose),
@@ -528,6 +564,8 @@ export class App<S extends object = Record<string, any>> {
       // Removed only now: a second signal during the drain must still force the exit.
       this.#removeSignalHandlers?.();
       this.#removeSignalHandlers = undefined;
+      this.#removeUncaughtHandlers?.();
+      this.#removeUncaughtHandlers = undefined;
     }
   }
 
@@ -538,6 +576,14 @@ export class App<S extends object = Record<string, any>> {
   #assertConfiguring(what: string): void {
     if (this.#state !== 'configuring') throw celloError('CELLO_ERR_ROUTE_AFTER_START', [what]);
   }
+}
+
+// What fastify does not set from its options: the time allowed for a request's headers. A server
+// made by the user's serverFactory keeps its own settings for what is not set here.
+function applyServerLimits(server: Server, limits: ServerLimits): void {
+  if (typeof server?.headersTimeout !== 'number') return;
+  server.headersTimeout = limits.headersTimeoutMs;
+  server.requestTimeout = limits.requestTimeoutMs;
 }
 
 // Rows are data the app hands out (`app.routes()`, `ctx.route`): nothing may change them once

@@ -222,6 +222,46 @@ export const codes = {
   CELLO_ERR_MULTIPART_MISPLACED: {
     message: '%s on %s: %s',
   },
+  // Production limits and faults (issue 17): answers to requests over a limit, and the
+  // process-level failures. Each answer is in the JSON error shape with its code.
+  CELLO_ERR_LIMITS_CONFIG: {
+    message: 'Invalid limit: %s.',
+  },
+  CELLO_ERR_REQUEST_TIMEOUT: {
+    status: 408,
+    message: 'The request was not received within requestTimeout.',
+  },
+  CELLO_ERR_HEADERS_TOO_LARGE: {
+    status: 431,
+    message: 'The request line and headers are larger than maxHeaderSize.',
+  },
+  CELLO_ERR_MALFORMED_REQUEST: {
+    status: 400,
+    message: 'The request is not valid HTTP.',
+  },
+  CELLO_ERR_URL_TOO_LONG: {
+    status: 414,
+    message: 'The URL is longer than maxUrlLength.',
+  },
+  CELLO_ERR_PARAM_TOO_LONG: {
+    status: 414,
+    message: 'A path parameter is longer than maxParamLength.',
+  },
+  CELLO_ERR_BODY_TOO_LARGE: {
+    status: 413,
+    message: 'The request body is larger than bodyLimit.',
+  },
+  CELLO_ERR_BODY_LENGTH_MISMATCH: {
+    status: 400,
+    message: 'The body is shorter or longer than its Content-Length.',
+  },
+  CELLO_ERR_HANDLER_TIMEOUT: {
+    status: 503,
+    message: 'The handler did not answer within handlerTimeout.',
+  },
+  CELLO_ERR_UNCAUGHT: {
+    message: 'An uncaught exception or unhandled rejection: the app closes gracefully and the process exits 1.',
+  },
 } as const;
 
 export type CelloErrorCode = keyof typeof codes;

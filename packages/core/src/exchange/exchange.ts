@@ -97,6 +97,15 @@ export class Exchange extends RequestContext {
   }
 
   /**
+   * The handler ran past its `handlerTimeout`: the exchange settles with `error` now (cleanups
+   * see it, queued tasks are dropped) whether or not the handler ever returns; its later
+   * `finish`/`fail` change nothing.
+   */
+  expire(error: unknown): void {
+    this.#settle(error);
+  }
+
+  /**
    * The handler returned `result`: `before-response` cleanups run (a failure there becomes the
    * error response), then the exchange settles. A promise only when there are such cleanups.
    */
@@ -153,6 +162,8 @@ export class Exchange extends RequestContext {
     const scope = this.#scope;
     const tasks = this.#error === undefined ? this.#background?.drain() : undefined;
     if ((scope === undefined || !scope.hasCleanups) && !tasks?.length) {
+      // A dependency still starting (its handler abandoned at handlerTimeout) cleans up when it yields.
+      scope?.seal(this.#error, this.request.raw.log);
       this.#done();
       return;
     }

@@ -11,6 +11,8 @@ import { CacheStage } from '../cache/cache-stage.js';
 import type { ResponseCache } from '../cache/response-cache.js';
 import { Response } from '../http/response.js';
 import { sseHandler } from '../realtime/sse-route.js';
+import { withHandlerTimeout } from '../limits/handler-timeout.js';
+import { routeHandlerTimeoutMs } from '../limits/server-limits.js';
 import { paramKinds } from './params/kinds.js';
 import type { Binder, BinderPlan } from './params/param-kind.js';
 import type { RouteDefinition } from './route-table.js';
@@ -158,12 +160,20 @@ function makeInvalidate(tags: readonly string[] | null, cache: ResponseCache, po
  * `finish(result)` or `fail(error)`.
  */
 export function compileRoute(def: RouteDefinition, env: CompileEnv): RouteHandlerMethod {
+  const timeoutMs = routeHandlerTimeoutMs(def.options.handlerTimeout, def.handlerName) ?? env.runtime.handlerTimeoutMs;
+  const handler = compileHandler(def, env, timeoutMs > 0);
+  return timeoutMs > 0 ? withHandlerTimeout(handler, timeoutMs) : handler;
+}
+
+// `timed`: the route has a handlerTimeout, so every request gets an exchange the timeout can
+// settle, found on the request.
+function compileHandler(def: RouteDefinition, env: CompileEnv, timed: boolean): RouteHandlerMethod {
   const runtime = env.runtime;
   const plans = def.params.map((_, i) => planBinder(def, i, runtime));
   const binders = plans.map((p) => p.bind);
   const asyncAt = plans.map((p) => p.isAsync);
   const hasAsyncParams = asyncAt.includes(true);
-  const needsContext = env.early || plans.some((p) => p.needsContext);
+  const needsContext = env.early || timed || plans.some((p) => p.needsContext);
   const policy: ResultPolicy = {
     status: def.options.status ?? 200,
     explicitStatus: def.options.status !== undefined,
@@ -174,7 +184,9 @@ export function compileRoute(def: RouteDefinition, env: CompileEnv): RouteHandle
   // The exchange of this request: the one the guard hook made, or a new one.
   const exchange = env.early
     ? (request: FastifyRequest, reply: FastifyReply) => request.celloExchange?.claim() ?? new Exchange(request, reply, def, runtime)
-    : (request: FastifyRequest, reply: FastifyReply) => new Exchange(request, reply, def, runtime);
+    : timed
+      ? (request: FastifyRequest, reply: FastifyReply) => (request.celloExchange = new Exchange(request, reply, def, runtime))
+      : (request: FastifyRequest, reply: FastifyReply) => new Exchange(request, reply, def, runtime);
 
   const cache = def.cache === null ? null : new CacheStage({ route: def.path, policy: def.cache, cache: env.cache, result: policy, json: env.serialize ?? undefined });
   const invalidate = makeInvalidate(def.invalidateTags, env.cache, policy);

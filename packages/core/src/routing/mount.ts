@@ -14,6 +14,7 @@ import { celloError } from '../errors/cello-error.js';
 import { mountWebSocketRoutes, type WebSocketFastifyRoute } from '../realtime/websocket-mount.js';
 import { compileWebSocketRoute } from '../realtime/websocket-route.js';
 import { compileRoute } from './compile-route.js';
+import { routeBodyLimit } from '../limits/server-limits.js';
 import type { MethodIndex } from './method-index.js';
 import type { RouteDefinition } from './route-table.js';
 
@@ -66,10 +67,12 @@ export function mountRoutes(table: readonly RouteDefinition[], env: MountEnv): C
     if (early.length > 0) onRequest.push(guardHook(early, def, env.runtime));
     fastPath?.add(def, !env.features.allowsFastPath(def));
     const response = def.schemas.response;
+    const bodyLimit = routeBodyLimit(def.options.bodyLimit, def.handlerName);
     const route: RouteOptions = {
       method: [...def.methods],
       url: def.path,
       ...(response === undefined ? {} : { schema: { response: { '2xx': response } } }),
+      ...(bodyLimit === undefined ? {} : { bodyLimit }),
       ...hooks,
       ...(onRequest.length > 0 ? { onRequest } : {}),
       handler: compileRoute(def, {
