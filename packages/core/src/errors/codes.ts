@@ -259,7 +259,7 @@ export const codes = {
     status: 503,
     message: 'The handler did not answer within handlerTimeout.',
   },
-  CELLO_ERR_UNCAUGHT: {
+  CELLO_ERR_LIFECYCLE_UNCAUGHT: {
     message: 'An uncaught exception or unhandled rejection: the app closes gracefully and the process exits 1.',
   },
 } as const;

@@ -14,7 +14,7 @@ function onFailure(kind: 'uncaught exception' | 'unhandled rejection'): (err: un
       // context store still names the request.
       const requestId = client.requestId?.();
       client.log.fatal(
-        { err, code: 'CELLO_ERR_UNCAUGHT', ...(requestId === undefined ? {} : { reqId: requestId }) },
+        { err, code: 'CELLO_ERR_LIFECYCLE_UNCAUGHT', ...(requestId === undefined ? {} : { reqId: requestId }) },
         `${kind}${requestId === undefined ? '' : ` in request ${requestId}`}: ${(err as Error | null)?.message ?? String(err)}`,
       );
     }

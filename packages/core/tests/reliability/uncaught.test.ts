@@ -39,7 +39,7 @@ describe('an uncaught error in app code (a real child process)', () => {
 
     expect((await slow).status).toBe(200);
     expect(await exited).toBe(1);
-    const [fatal] = logged(lines, 'CELLO_ERR_UNCAUGHT');
+    const [fatal] = logged(lines, 'CELLO_ERR_LIFECYCLE_UNCAUGHT');
     expect(fatal).toMatchObject({ level: 60, msg: 'uncaught exception: boom in a timer', err: { message: 'boom in a timer' } });
     expect(lines.some((l) => l.includes('after an uncaught exception: closing gracefully, then exiting with code 1'))).toBe(true);
     expect(lines).toContain('shutdown hook');
@@ -51,7 +51,7 @@ describe('an uncaught error in app code (a real child process)', () => {
     const url = (await next(/^listening /)).split(' ')[1]!;
     expect((await fetch(`${url}/reject-later`)).status).toBe(200);
     expect(await exited).toBe(1);
-    expect(logged(lines, 'CELLO_ERR_UNCAUGHT')[0]).toMatchObject({ msg: 'unhandled rejection: nobody awaited this' });
+    expect(logged(lines, 'CELLO_ERR_LIFECYCLE_UNCAUGHT')[0]).toMatchObject({ msg: 'unhandled rejection: nobody awaited this' });
     expect(lines).toContain('shutdown hook');
   });
 
