@@ -61,6 +61,7 @@ describe('limits answered in the JSON error shape, with a code; the app serves a
     app.post('/echo', (req: Request) => { handled++; return { size: req.text().length }; });
     app.post('/small', (req: Request) => { handled++; return { size: req.text().length }; }, { bodyLimit: 10 });
     app.post('/large', (req: Request) => { handled++; return { size: req.text().length }; }, { bodyLimit: 5000 });
+    app.post('/mib', (req: Request) => { handled++; return { size: req.text().length }; }, { bodyLimit: 1024 * 1024 });
     port = await listen(app);
   });
   afterAll(() => app.close());
@@ -140,7 +141,7 @@ describe('limits answered in the JSON error shape, with a code; the app serves a
     const chunk = Buffer.alloc(64 * 1024, 'a');
     let written = 0;
     const res = await wire(port, async (socket) => {
-      socket.write('POST /echo HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n');
+      socket.write('POST /mib HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n');
       while (written < 20 * 1024 * 1024 && socket.writable && !socket.destroyed) {
         const more = socket.write(`${chunk.length.toString(16)}\r\n`) && socket.write(chunk) && socket.write('\r\n');
         written += chunk.length;
@@ -151,6 +152,8 @@ describe('limits answered in the JSON error shape, with a code; the app serves a
     expect(res.status).toBe(413);
     expect(json(res)).toMatchObject({ code: 'CELLO_ERR_BODY_TOO_LARGE' });
     expect(handled).toBe(0);
+    // Refused once past the limit, not after reading all 20 MiB.
+    expect(written).toBeLessThan(20 * 1024 * 1024);
     const after = process.memoryUsage();
     const grown = (after.heapUsed + after.external) - (before.heapUsed + before.external);
     expect(grown).toBeLessThan(10 * 1024 * 1024);
