@@ -47,7 +47,7 @@ import { RateLimiter, type RateLimitSetup } from './middleware/rate-limit/rate-l
 import { RequestIds, type RequestIdOptions } from './middleware/request-id.js';
 import { SecurityHeaders, type SecurityHeadersOptions } from './middleware/security-headers.js';
 import { DocsFeature } from './openapi/enable-docs.js';
-import type { DocsOptions } from './openapi/types.js';
+import type { DocsOptions, OpenApiDocument } from './openapi/types.js';
 import { hasUserHooks } from './routing/fastify-hooks.js';
 import { MethodIndex } from './routing/method-index.js';
 import { mountRoutes } from './routing/mount.js';
@@ -378,6 +378,17 @@ export class App<S extends object = Record<string, any>> {
     this.#assertConfiguring('enableDocs()');
     // Asked when the document is built (startup), so features enabled after this call count too.
     return this.enable(new DocsFeature(this, options, (name, route) => this.#features.applies(name, route)));
+  }
+
+  /**
+   * The OpenAPI document `/openapi.json` serves, built now from the route table without starting
+   * the app (what `cello client --openapi` writes). Without `enableDocs()`, the default title and
+   * version are used.
+   */
+  openApiDocument(): OpenApiDocument {
+    const docs = this.#features.get('docs');
+    const feature = docs instanceof DocsFeature ? docs : new DocsFeature({ get: () => this }, {}, (name, route) => this.#features.applies(name, route));
+    return feature.document(this);
   }
 
   /**

@@ -82,4 +82,4 @@ export type { CacheSetup } from './cache/response-cache.js';
 export type { RouteInfo, ParamInfo, ParamKind, RouteSchemas } from './routing/route-info.js';
 export type { Feature, RouteHooks } from './features/feature.js';
 export type { FieldError } from './validation/validation-error.js';
-export type { DocsOptions } from './openapi/types.js';
+export type { DocsOptions, OpenApiDocument } from './openapi/types.js';
