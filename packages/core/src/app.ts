@@ -55,6 +55,8 @@ import { routeSchemas } from './routing/route-schemas.js';
 import type { RouteDefinition } from './routing/route-table.js';
 import { scanController } from './routing/scan-controllers.js';
 import { workerCount, type WorkersOption } from './workers/options.js';
+import { OffloadPool } from './offload/offload-pool.js';
+import type { OffloadOptions } from './offload/offload-options.js';
 import { isClusterPrimary, killGraceMs, superviseWorkers, type WorkerSupervisor } from './workers/supervisor.js';
 import { exitAfterFailedStart, followPrimary } from './workers/worker.js';
 import { LiveStreams } from './realtime/live-streams.js';
@@ -91,6 +93,12 @@ export interface AppOptions {
    * 'memory'). Over a limit is 413.
    */
   multipart?: MultipartOptions;
+  /**
+   * The worker thread pool of `@Offload()` routes: `minThreads` (default 1), `maxThreads`
+   * (default: CPUs - 1), `idleTimeout` in seconds (default 30). Started at startup only when a
+   * route is offloaded.
+   */
+  offload?: OffloadOptions;
   /** Extra fastify options, for what Cello does not cover itself. */
   fastify?: Omit<FastifyServerOptions, 'logger' | 'bodyLimit' | 'trustProxy'>;
 }
@@ -419,6 +427,8 @@ export class App<S extends object = Record<string, any>> {
     }
     // A route-level @RateLimit needs a limiter even when the app has no default limit.
     if (this.#features.get('rateLimit') === undefined && table.some((def) => def.rateLimit)) this.#features.add(new RateLimiter(null));
+    const offload = await OffloadPool.forRoutes(table, this.#options.offload, this.#shutdownTimeoutMs());
+    if (offload !== null) this.#features.add(offload);
     const fastPath = mountRoutes(table, {
       fastify: this.fastify,
       runtime: this.#runtime,
@@ -429,6 +439,7 @@ export class App<S extends object = Record<string, any>> {
       methodIndex: this.#methodIndex,
       instanceOf: (ctor) => instances.get(ctor)!,
       closeTimeoutMs: this.#shutdownTimeoutMs(),
+      offloaded: offload === null ? undefined : (def) => offload.handlerFor(def),
     });
     for (const def of table) freezeRow(def);
     Object.freeze(table);

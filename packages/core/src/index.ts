@@ -57,6 +57,8 @@ export type { RoleGuardOptions } from './guards/role-guard.js';
 export { Authenticated } from './guards/authenticated.js';
 
 export { Public, RateLimit, SkipRateLimit } from './decorators/route-flags.js';
+export { Offload } from './decorators/offload.js';
+export type { OffloadOptions } from './offload/offload-options.js';
 export type { Middleware } from './middleware/middleware.js';
 export type { CorsOptions } from './middleware/cors.js';
 export type { LoggingOptions } from './middleware/access-log.js';

@@ -222,6 +222,30 @@ export const codes = {
   CELLO_ERR_MULTIPART_MISPLACED: {
     message: '%s on %s: %s',
   },
+  // --- Offloading CPU work to worker threads (@Offload) ---
+  CELLO_ERR_OFFLOAD_PARAM: {
+    message: '%s is @Offload()ed, but its parameter %s is %s, which cannot cross to a worker thread. An offloaded method may take only @Param(), @Query(), @Body(), @Header() and DTO parameters (plain data, cloned to the worker): read the values it needs with those, or keep the route on the main thread.',
+  },
+  CELLO_ERR_OFFLOAD_ROUTE: {
+    message: '@Offload() on %s: %s.',
+  },
+  CELLO_ERR_OFFLOAD_CONFIG: {
+    message: 'Invalid offload setup: %s.',
+  },
+  CELLO_ERR_OFFLOAD_MODULE: {
+    message: 'Cannot offload %s: %s.',
+  },
+  CELLO_ERR_OFFLOAD_NOT_EXPORTED: {
+    message: 'Cannot offload %s: the class %s is not exported from %s, so a worker thread cannot load it. Export it (`export class %s`).',
+  },
+  CELLO_ERR_OFFLOAD_RESULT: {
+    status: 500,
+    message: '%s returned a value a worker thread cannot send back (%s). Return plain data: objects, arrays, strings, numbers, Dates, typed arrays; no functions, class instances with private state, streams or Response objects.',
+  },
+  CELLO_ERR_OFFLOAD_WORKER_FAILED: {
+    status: 500,
+    message: 'The worker thread running %s failed: %s.',
+  },
 } as const;
 
 export type CelloErrorCode = keyof typeof codes;

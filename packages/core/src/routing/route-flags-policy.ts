@@ -10,6 +10,7 @@ export interface RoutePolicies {
   rateLimit: RateLimitRule | false | null;
   cache: CachePolicy | null;
   invalidateTags: readonly string[] | null;
+  offload: boolean;
 }
 
 /** Per-route settings from decorators (flags) and route options, decorators winning. */
@@ -24,5 +25,6 @@ export function routePolicies(flags: RouteFlags, options: RouteOptions, methods:
     rateLimit: (flags.rateLimit ?? options.rateLimit ?? null) as RateLimitRule | false | null,
     cache: cacheOptions === undefined ? null : toCachePolicy(cacheOptions, owner),
     invalidateTags: invalidate === undefined ? null : [...invalidate],
+    offload: flags.offload === true,
   };
 }

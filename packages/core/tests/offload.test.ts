@@ -1,0 +1,153 @@
+import { join } from 'node:path';
+import { App, Controller, Get, Offload, Request } from '@cello/core';
+import { logSink, until } from './helpers/gate';
+import { compileFixture } from './helpers/compile-fixture';
+
+// A worker thread cannot run what jest compiles in memory: the controllers live in a fixture
+// compiled to JavaScript first, loaded here (through jest) and in the worker (plain Node, which
+// resolves @cello/core to the package's build).
+const fixture = compileFixture(join(__dirname, 'fixtures/offload/report.controller.ts'));
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { ReportController, hiddenController } = require(fixture) as typeof import('./fixtures/offload/report.controller');
+
+let app: App;
+afterEach(() => app?.close());
+
+function reportApp(options: ConstructorParameters<typeof App>[0] = {}): App {
+  app = new App({ controllers: [ReportController], logger: false, offload: { minThreads: 1, maxThreads: 1 }, ...options });
+  return app;
+}
+
+describe('@Offload()', () => {
+  test('the method runs on a worker thread, with path, query and header parameters converted as on the main thread', async () => {
+    reportApp();
+    const res = await app.inject({ method: 'GET', url: '/fib/10?times=2', headers: { 'x-label': 'ten' } });
+
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ value: 110, label: 'ten', types: ['number', 'number'], isMainThread: false });
+    expect((await app.inject('/on-main')).json()).toEqual({ isMainThread: true });
+  });
+
+  test('validation runs on the main thread: a bad parameter is a 422 and never reaches the worker', async () => {
+    reportApp();
+    const res = await app.inject('/fib/ten');
+
+    expect(res.statusCode).toBe(422);
+  });
+
+  test('a DTO parameter is validated on the main thread and arrives as an instance of its class', async () => {
+    reportApp();
+    const ok = await app.inject({ method: 'POST', url: '/orders', payload: { sku: 'pen', qty: 3, price: 4 } });
+    const bad = await app.inject({ method: 'POST', url: '/orders', payload: { sku: 'pen', qty: 0, price: 4 } });
+
+    expect([ok.statusCode, ok.json()]).toEqual([201, { isInstance: true, total: 12, isMainThread: false }]);
+    expect(bad.statusCode).toBe(422);
+    expect(bad.json().details).toEqual([{ path: 'qty', messages: ['qty must not be less than 1'] }]);
+  });
+
+  test('app-lifetime services exist once per worker thread', async () => {
+    reportApp();
+    const counts = [];
+    for (let i = 0; i < 3; i++) counts.push((await app.inject('/count')).json().count);
+
+    expect(counts).toEqual([1, 2, 3]);
+  });
+
+  test('an HttpError thrown in the worker keeps its status, message, code and details', async () => {
+    reportApp();
+    const res = await app.inject('/conflict');
+
+    expect(res.statusCode).toBe(409);
+    expect(res.json()).toEqual({ statusCode: 409, error: 'Conflict', message: 'Email taken', code: 'EMAIL_TAKEN', details: { field: 'email' } });
+  });
+
+  test('any other error is a generic 500, logged with the worker\'s message', async () => {
+    const sink = logSink();
+    reportApp({ logger: { level: 'error', stream: sink.stream } });
+    const res = await app.inject('/crash');
+
+    expect(res.json()).toEqual({ statusCode: 500, error: 'Internal Server Error', message: 'Internal Server Error' });
+    await until(() => sink.lines.length > 0);
+    expect(sink.lines[0]!.err).toMatchObject({ message: 'database password in this message' });
+    // The worker stays usable.
+    expect((await app.inject('/fib/5')).statusCode).toBe(200);
+  });
+
+  test('a result that cannot be cloned back is a 500 logged with CELLO_ERR_OFFLOAD_RESULT', async () => {
+    const sink = logSink();
+    reportApp({ logger: { level: 'error', stream: sink.stream } });
+    const res = await app.inject('/function');
+
+    expect(res.statusCode).toBe(500);
+    await until(() => sink.lines.length > 0);
+    expect(sink.lines[0]!.err).toMatchObject({ code: 'CELLO_ERR_OFFLOAD_RESULT' });
+    expect(sink.lines[0]!.err.message).toMatch(/ReportController\.returnsFunction returned a value a worker thread cannot send back/);
+    expect((await app.inject('/fib/5')).statusCode).toBe(200);
+  });
+
+  test('close() lets a task in flight finish, then stops the pool', async () => {
+    reportApp();
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const url = `http://127.0.0.1:${(app.fastify.server.address() as { port: number }).port}`;
+    const pending = fetch(`${url}/slow?ms=300`);
+    await until(async () => (await fetch(`${url}/on-main`)).ok);
+    await new Promise((r) => setTimeout(r, 50));
+    const closed = app.close();
+
+    const res = await pending;
+    expect([res.status, await res.json()]).toEqual([200, { waited: 300 }]);
+    await closed;
+  });
+
+});
+
+describe('@Offload() startup errors', () => {
+  test('a method taking the Request is refused with CELLO_ERR_OFFLOAD_PARAM', async () => {
+    @Controller('/raw')
+    class RawController {
+      @Get('/')
+      @Offload()
+      get(req: Request) {
+        return { url: req.url };
+      }
+    }
+    app = new App({ controllers: [RawController], logger: false });
+
+    await expect(app.ready()).rejects.toMatchObject({
+      code: 'CELLO_ERR_OFFLOAD_PARAM',
+      message: expect.stringMatching(/RawController\.get is @Offload\(\)ed, but its parameter 0 is the Request.*only @Param\(\), @Query\(\), @Body\(\), @Header\(\) and DTO/),
+    });
+  });
+
+  test('a controller the worker cannot load (TypeScript compiled in memory) is CELLO_ERR_OFFLOAD_MODULE', async () => {
+    @Controller('/in-memory')
+    class InMemoryController {
+      @Get('/')
+      @Offload()
+      get() {
+        return {};
+      }
+    }
+    app = new App({ controllers: [InMemoryController], logger: false });
+
+    await expect(app.ready()).rejects.toMatchObject({
+      code: 'CELLO_ERR_OFFLOAD_MODULE',
+      message: expect.stringMatching(/offload\.test\.ts, TypeScript source a worker thread cannot load/),
+    });
+  });
+
+  test('a controller its module does not export is CELLO_ERR_OFFLOAD_NOT_EXPORTED', async () => {
+    app = new App({ controllers: [hiddenController() as never], logger: false });
+
+    await expect(app.ready()).rejects.toMatchObject({
+      code: 'CELLO_ERR_OFFLOAD_NOT_EXPORTED',
+      message: expect.stringContaining('the class HiddenController is not exported from'),
+    });
+  });
+
+  test('bad pool options are CELLO_ERR_OFFLOAD_CONFIG', async () => {
+    reportApp({ offload: { minThreads: 3, maxThreads: 2 } });
+
+    await expect(app.ready()).rejects.toMatchObject({ code: 'CELLO_ERR_OFFLOAD_CONFIG', message: expect.stringContaining('minThreads (3) is more than maxThreads (2)') });
+  });
+});
