@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { celloError, userFrames } from '../errors/cello-error.js';
 import type { ModuleRef } from './task.js';
@@ -64,6 +64,22 @@ async function loadedExports(file: string): Promise<unknown[]> {
   return found;
 }
 
+// The worker loads the module: the entry file would run again there, starting a second app.
+function checkNotEntry(ref: ModuleRef, ctor: Function, site: Error, label: string): ModuleRef {
+  if (!isEntry(ref.file)) return ref;
+  throw celloError('CELLO_ERR_OFFLOAD_MODULE', [label, `${ctor.name} is defined in the entry file ${ref.file}, which a worker thread would run again (starting the app there too). Move the controller to a module of its own`], { site });
+}
+
+function isEntry(file: string): boolean {
+  const entry = process.argv[1];
+  if (entry === undefined) return false;
+  try {
+    return realpathSync(entry) === realpathSync(file);
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Where a worker thread can load `ctor` from: the compiled module that defines it, and its
  * export name. Found by identity among what the process has loaded, so a re-export elsewhere
@@ -71,7 +87,7 @@ async function loadedExports(file: string): Promise<unknown[]> {
  */
 export async function locateController(ctor: Function, site: Error, label: string): Promise<ModuleRef> {
   const cached = fromRequireCache(ctor);
-  if (cached !== undefined && !typeScript.test(cached.file)) return cached;
+  if (cached !== undefined && !typeScript.test(cached.file)) return checkNotEntry(cached, ctor, site, label);
   const file = cached?.file ?? siteFile(site);
   if (file === undefined) {
     throw celloError('CELLO_ERR_OFFLOAD_MODULE', [label, `no module file for ${ctor.name} was found (not in require.cache, nor in the stack of its route decorator)`], { site });
@@ -79,6 +95,8 @@ export async function locateController(ctor: Function, site: Error, label: strin
   if (typeScript.test(file)) {
     throw celloError('CELLO_ERR_OFFLOAD_MODULE', [label, `${ctor.name} comes from ${file}, TypeScript source a worker thread cannot load. Run the compiled output (\`npm run build\`, then \`node dist/main.js\`); under a test runner that compiles in memory, import the controller from the build`], { site });
   }
+  // Before loading it: an ES entry module still running its top-level await would wait for itself.
+  checkNotEntry({ file, exportName: '' }, ctor, site, label);
   for (const exports of await loadedExports(file)) {
     const exportName = exportNameIn(exports, ctor);
     if (exportName !== undefined) return { file, exportName };
