@@ -1,6 +1,7 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { celloError, userFrames } from '../errors/cello-error.js';
+import { compiledFile } from './compiled-file.js';
 import type { ModuleRef } from './task.js';
 
 // A stack frame's file: `at fn (/a/b.js:1:2)`, `at /a/b.js:1:2`, or a file:// URL (ESM).
@@ -65,9 +66,9 @@ async function loadedExports(file: string): Promise<unknown[]> {
 }
 
 // The worker loads the module: the entry file would run again there, starting a second app.
-function checkNotEntry(ref: ModuleRef, ctor: Function, site: Error, label: string): ModuleRef {
-  if (!isEntry(ref.file)) return ref;
-  throw celloError('CELLO_ERR_OFFLOAD_MODULE', [label, `${ctor.name} is defined in the entry file ${ref.file}, which a worker thread would run again (starting the app there too). Move the controller to a module of its own`], { site });
+function checkNotEntry(file: string, ctor: Function, site: Error, label: string): void {
+  if (!isEntry(file)) return;
+  throw celloError('CELLO_ERR_OFFLOAD_MODULE', [label, `${ctor.name} is defined in the entry file ${file}, which a worker thread would run again (starting the app there too). Move the controller to a module of its own`], { site });
 }
 
 function isEntry(file: string): boolean {
@@ -87,19 +88,30 @@ function isEntry(file: string): boolean {
  */
 export async function locateController(ctor: Function, site: Error, label: string): Promise<ModuleRef> {
   const cached = fromRequireCache(ctor);
-  if (cached !== undefined && !typeScript.test(cached.file)) return checkNotEntry(cached, ctor, site, label);
-  const file = cached?.file ?? siteFile(site);
+  if (cached !== undefined) {
+    checkNotEntry(cached.file, ctor, site, label);
+    return { file: loadableFile(cached.file, ctor, site, label), exportName: cached.exportName };
+  }
+  const file = siteFile(site);
   if (file === undefined) {
     throw celloError('CELLO_ERR_OFFLOAD_MODULE', [label, `no module file for ${ctor.name} was found (not in require.cache, nor in the stack of its route decorator)`], { site });
   }
-  if (typeScript.test(file)) {
-    throw celloError('CELLO_ERR_OFFLOAD_MODULE', [label, `${ctor.name} comes from ${file}, TypeScript source a worker thread cannot load. Run the compiled output (\`npm run build\`, then \`node dist/main.js\`); under a test runner that compiles in memory, import the controller from the build`], { site });
-  }
   // Before loading it: an ES entry module still running its top-level await would wait for itself.
-  checkNotEntry({ file, exportName: '' }, ctor, site, label);
+  checkNotEntry(file, ctor, site, label);
+  const loadable = loadableFile(file, ctor, site, label);
   for (const exports of await loadedExports(file)) {
     const exportName = exportNameIn(exports, ctor);
-    if (exportName !== undefined) return { file, exportName };
+    if (exportName !== undefined) return { file: loadable, exportName };
   }
   throw celloError('CELLO_ERR_OFFLOAD_NOT_EXPORTED', [label, ctor.name, file, ctor.name], { site });
+}
+
+// When the main thread runs TypeScript sources (a test runner, a loader), the worker runs their build.
+function loadableFile(file: string, ctor: Function, site: Error, label: string): string {
+  if (!typeScript.test(file)) return file;
+  const built = compiledFile(file);
+  if ('problem' in built) {
+    throw celloError('CELLO_ERR_OFFLOAD_MODULE', [label, `${ctor.name} comes from the TypeScript source ${file}, and a worker thread runs plain JavaScript: ${built.problem}`], { site });
+  }
+  return built.file;
 }
