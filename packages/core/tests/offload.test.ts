@@ -1,7 +1,10 @@
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Controller, Get, Offload, Request } from '@cello/core';
 import { logSink, until } from './helpers/gate';
 import { compileFixture } from './helpers/compile-fixture';
+import { compiledFile } from '../src/offload/compiled-file';
 
 // A worker thread cannot run what jest compiles in memory: the controllers live in a fixture
 // compiled to JavaScript first, loaded here (through jest) and in the worker (plain Node, which
@@ -119,7 +122,7 @@ describe('@Offload() startup errors', () => {
     });
   });
 
-  test('a controller the worker cannot load (TypeScript compiled in memory) is CELLO_ERR_OFFLOAD_MODULE', async () => {
+  test('a controller whose TypeScript source is not part of a build is CELLO_ERR_OFFLOAD_MODULE', async () => {
     @Controller('/in-memory')
     class InMemoryController {
       @Get('/')
@@ -149,5 +152,34 @@ describe('@Offload() startup errors', () => {
     reportApp({ offload: { minThreads: 3, maxThreads: 2 } });
 
     await expect(app.ready()).rejects.toMatchObject({ code: 'CELLO_ERR_OFFLOAD_CONFIG', message: expect.stringContaining('minThreads (3) is more than maxThreads (2)') });
+  });
+});
+
+describe('the build a worker loads for a TypeScript source', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'cello-offload-'));
+    // Comments and a trailing comma, as tsconfig.json allows.
+    writeFileSync(join(dir, 'tsconfig.json'), '{ "compilerOptions": { /* build */ "rootDir": "src", "outDir": "dist", }, // end\n}');
+    mkdirSync(join(dir, 'src', 'reports'), { recursive: true });
+    writeFileSync(join(dir, 'src', 'reports', 'report.controller.ts'), 'export class X {}');
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('is found by the project\'s rootDir and outDir', () => {
+    mkdirSync(join(dir, 'dist', 'reports'), { recursive: true });
+    writeFileSync(join(dir, 'dist', 'reports', 'report.controller.js'), 'exports.X = class X {}');
+
+    expect(compiledFile(join(dir, 'src', 'reports', 'report.controller.ts'))).toEqual({ file: join(dir, 'dist', 'reports', 'report.controller.js') });
+  });
+
+  test('a missing or stale build is refused, saying to build', () => {
+    const source = join(dir, 'src', 'reports', 'report.controller.ts');
+    expect(compiledFile(source)).toEqual({ problem: expect.stringMatching(/report\.controller\.js does not exist: run `npm run build`/) });
+
+    mkdirSync(join(dir, 'dist', 'reports'), { recursive: true });
+    writeFileSync(join(dir, 'dist', 'reports', 'report.controller.js'), 'exports.X = class X {}');
+    utimesSync(join(dir, 'dist', 'reports', 'report.controller.js'), new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+    expect(compiledFile(source)).toEqual({ problem: expect.stringMatching(/is older than the source: run `npm run build`/) });
   });
 });
