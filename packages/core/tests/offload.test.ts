@@ -38,14 +38,15 @@ describe('@Offload()', () => {
     expect(res.statusCode).toBe(422);
   });
 
-  test('a DTO parameter is validated on the main thread and arrives as an instance of its class', async () => {
+  test('a DTO parameter is validated on the main thread and arrives as an instance of its class, nested DTOs too', async () => {
     reportApp();
-    const ok = await app.inject({ method: 'POST', url: '/orders', payload: { sku: 'pen', qty: 3, price: 4 } });
-    const bad = await app.inject({ method: 'POST', url: '/orders', payload: { sku: 'pen', qty: 0, price: 4 } });
+    const order = { customer: 'ada', placedAt: '2026-05-01T10:00:00Z', lines: [{ sku: 'pen', qty: 3, price: 4 }, { sku: 'ink', qty: 1, price: 5 }] };
+    const ok = await app.inject({ method: 'POST', url: '/orders', payload: order });
+    const bad = await app.inject({ method: 'POST', url: '/orders', payload: { ...order, lines: [{ sku: 'pen', qty: 0, price: 4 }] } });
 
-    expect([ok.statusCode, ok.json()]).toEqual([201, { isInstance: true, total: 12, isMainThread: false }]);
+    expect([ok.statusCode, ok.json()]).toEqual([201, { isInstance: true, linesAreInstances: true, placedAt: 2026, total: 17, isMainThread: false }]);
     expect(bad.statusCode).toBe(422);
-    expect(bad.json().details).toEqual([{ path: 'qty', messages: ['qty must not be less than 1'] }]);
+    expect(bad.json().details).toEqual([{ path: 'lines[0].qty', messages: ['qty must not be less than 1'] }]);
   });
 
   test('app-lifetime services exist once per worker thread', async () => {

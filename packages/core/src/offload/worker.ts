@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { container as rootContainer } from 'tsyringe';
 import { resolveController } from '../di/resolve-controller.js';
 import { registerSingletons } from '../di/singleton-registry.js';
+import { restoreDto } from './restore-dto.js';
 import { serializeError } from './thrown-error.js';
 import type { CallTask, ModuleRef, OffloadTask, ProbeTask, TaskResult } from './task.js';
 
@@ -58,16 +59,14 @@ function target(ref: ModuleRef): Promise<Target> {
   return found;
 }
 
-// A DTO crosses as its data; the worker gives it back its class (no constructor runs, as with
-// class-transformer), so methods and `instanceof` work in the handler.
+// A DTO crosses as its data; the worker gives it (and its nested DTOs) back their classes.
 function withDtos(t: Target, task: CallTask): unknown[] {
   const args = task.args as unknown[];
   if (task.dtos.length === 0) return args;
   const types = Reflect.getMetadata('design:paramtypes', t.ctor.prototype, task.method) as Function[] | undefined;
   for (const i of task.dtos) {
     const type = types?.[i];
-    const value = args[i];
-    if (typeof type === 'function' && typeof value === 'object' && value !== null) Object.setPrototypeOf(value, type.prototype);
+    if (typeof type === 'function') restoreDto(args[i], type);
   }
   return args;
 }
