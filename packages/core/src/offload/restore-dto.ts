@@ -1,14 +1,23 @@
 import { defaultMetadataStorage } from 'class-transformer/cjs/storage.js';
+import { getPropertyType } from '../metadata/design-types.js';
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
 }
 
+// Per DTO class and property, read once per thread.
+const classes = new WeakMap<Function, Map<string, Function | undefined>>();
+
 // The class a property holds, as class-transformer would build it: @Type(), else the declared type.
 function propertyClass(type: Function, key: string): Function | undefined {
+  let known = classes.get(type);
+  if (known === undefined) classes.set(type, (known = new Map()));
+  if (known.has(key)) return known.get(key);
   const meta = defaultMetadataStorage.findTypeMetadata(type, key);
-  const child: unknown = meta ? meta.typeFunction() : Reflect.getMetadata('design:type', type.prototype, key);
-  return typeof child === 'function' && child !== Object && child !== Array ? child : undefined;
+  const child: unknown = meta ? meta.typeFunction() : getPropertyType(type, key);
+  const cls = typeof child === 'function' && child !== Object && child !== Array ? child : undefined;
+  known.set(key, cls);
+  return cls;
 }
 
 /**

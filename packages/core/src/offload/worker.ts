@@ -6,6 +6,8 @@ import { pathToFileURL } from 'node:url';
 import { container as rootContainer } from 'tsyringe';
 import { resolveController } from '../di/resolve-controller.js';
 import { registerSingletons } from '../di/singleton-registry.js';
+import { prototypeChain } from '../metadata/class-chain.js';
+import { getParamTypes } from '../metadata/design-types.js';
 import { restoreDto } from './restore-dto.js';
 import { serializeError } from './thrown-error.js';
 import type { CallTask, ModuleRef, OffloadTask, ProbeTask, TaskResult } from './task.js';
@@ -13,6 +15,8 @@ import type { CallTask, ModuleRef, OffloadTask, ProbeTask, TaskResult } from './
 interface Target {
   readonly instance: Record<string, unknown>;
   readonly ctor: Function;
+  /** Declared parameter types per method, read once per thread. */
+  readonly paramTypes: Map<string, readonly unknown[] | undefined>;
 }
 
 const container = rootContainer.createChildContainer();
@@ -45,7 +49,7 @@ async function build(ref: ModuleRef): Promise<Target> {
     const onStartup = (service as { onStartup?: () => unknown }).onStartup;
     if (typeof onStartup === 'function') await onStartup.call(service);
   }
-  return { instance, ctor };
+  return { instance, ctor, paramTypes: new Map() };
 }
 
 function target(ref: ModuleRef): Promise<Target> {
@@ -63,7 +67,12 @@ function target(ref: ModuleRef): Promise<Target> {
 function withDtos(t: Target, task: CallTask): unknown[] {
   const args = task.args as unknown[];
   if (task.dtos.length === 0) return args;
-  const types = Reflect.getMetadata('design:paramtypes', t.ctor.prototype, task.method) as Function[] | undefined;
+  let types = t.paramTypes.get(task.method);
+  if (!t.paramTypes.has(task.method)) {
+    // The prototype that declares the method carries its types (a base class's, if inherited).
+    for (const proto of prototypeChain(t.ctor)) if ((types = getParamTypes(proto, task.method)) !== undefined) break;
+    t.paramTypes.set(task.method, types);
+  }
   for (const i of task.dtos) {
     const type = types?.[i];
     if (typeof type === 'function') restoreDto(args[i], type);
