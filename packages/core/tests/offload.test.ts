@@ -10,7 +10,6 @@ import { compiledFile } from '../src/offload/compiled-file';
 // compiled to JavaScript first, loaded here (through jest) and in the worker (plain Node, which
 // resolves @cello/core to the package's build).
 const fixture = compileFixture(join(__dirname, 'fixtures/offload/report.controller.ts'));
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { ReportController, hiddenController } = require(fixture) as typeof import('./fixtures/offload/report.controller');
 
 let app: App;
