@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -102,6 +103,21 @@ describe('@Offload()', () => {
     await closed;
   });
 
+});
+
+describe('@Offload() in an ES module app', () => {
+  test('the worker imports the controller\'s module as the main thread did', async () => {
+    compileFixture(join(__dirname, 'fixtures/offload/esm/report.controller.ts'), 'esm');
+    const main = compileFixture(join(__dirname, 'fixtures/offload/esm/main.ts'), 'esm');
+    const stdout = await new Promise<string>((resolve, reject) => {
+      execFile(process.execPath, [main], { timeout: 60_000 }, (err, out, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(out)));
+    });
+
+    expect(JSON.parse(stdout)).toEqual([
+      { status: 200, body: { total: 45, isMainThread: false } },
+      { status: 400, body: { statusCode: 400, error: 'Bad Request', message: 'below is at most 1000' } },
+    ]);
+  });
 });
 
 describe('@Offload() startup errors', () => {
