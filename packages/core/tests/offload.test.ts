@@ -11,7 +11,7 @@ import { compiledFile } from '../src/offload/compiled-file';
 // compiled to JavaScript first, loaded here (through jest) and in the worker (plain Node, which
 // resolves @cello/core to the package's build).
 const fixture = compileFixture(join(__dirname, 'fixtures/offload/report.controller.ts'));
-const { ReportController, hiddenController } = require(fixture) as typeof import('./fixtures/offload/report.controller');
+const { ConfiguredController, ReportController, hiddenController } = require(fixture) as typeof import('./fixtures/offload/report.controller');
 
 let app: App;
 afterEach(() => app?.close());
@@ -91,11 +91,16 @@ describe('@Offload()', () => {
 
   test('close() lets a task in flight finish, then stops the pool', async () => {
     reportApp();
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const url = `http://127.0.0.1:${(app.fastify.server.address() as { port: number }).port}`;
+    let handed!: () => void;
+    const inFlight = new Promise<void>((resolve) => { handed = resolve; });
+    // Middleware runs on the main thread around the call to the pool: past it, the task is in flight.
+    app.use((ctx, next) => {
+      if (ctx.request.path === '/slow') handed();
+      return next();
+    });
+    const url = await app.listen({ port: 0, host: '127.0.0.1' });
     const pending = fetch(`${url}/slow?ms=300`);
-    await until(async () => (await fetch(`${url}/on-main`)).ok);
-    await new Promise((r) => setTimeout(r, 50));
+    await inFlight;
     const closed = app.close();
 
     const res = await pending;
@@ -161,6 +166,16 @@ describe('@Offload() startup errors', () => {
     await expect(app.ready()).rejects.toMatchObject({
       code: 'CELLO_ERR_OFFLOAD_NOT_EXPORTED',
       message: expect.stringContaining('the class HiddenController is not exported from'),
+    });
+  });
+
+  test('a controller the worker\'s container cannot build is a startup error, not a failing request', async () => {
+    app = new App({ controllers: [ConfiguredController], logger: false });
+    app.container.register('settings', { useValue: { factor: 2 } });
+
+    await expect(app.ready()).rejects.toMatchObject({
+      code: 'CELLO_ERR_OFFLOAD_MODULE',
+      message: expect.stringMatching(/Cannot offload ConfiguredController\.get: a worker thread could not load it: .*settings/),
     });
   });
 

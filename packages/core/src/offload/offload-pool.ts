@@ -29,6 +29,7 @@ interface Offloaded {
  */
 export class OffloadPool implements Feature {
   readonly name = 'offload';
+  // No hooks, so its place among the features does not matter; it closes after those before it.
   readonly order = 100;
   readonly #routes = new Map<RouteDefinition, Offloaded>();
   readonly #pool: Piscina;
