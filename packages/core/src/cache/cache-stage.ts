@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RequestContext } from '../di/request-context.js';
+import { Response } from '../http/response.js';
 import { resultBytes } from '../http/result-body.js';
 import { toPayload, type ResultPolicy } from '../http/send-result.js';
 import { isThenable } from '../http/thenable.js';
@@ -12,6 +13,18 @@ import type { ResponseCache } from './response-cache.js';
 import { appendVary } from '../middleware/vary.js';
 
 export type Compute = (ctx: RequestContext, request: FastifyRequest) => unknown;
+
+const personal = /(?:^|[\s,])(?:private|no-store)(?:$|[\s,=])/i;
+
+/**
+ * Whether the handler marked its answer `Cache-Control: private` or `no-store` (on the reply or
+ * on a returned Response): it knows the answer is someone's own (say, chosen by an API-key
+ * header the cache cannot know about), so it is neither stored nor sent as `public`.
+ */
+function isPersonal(reply: FastifyReply, value: unknown): boolean {
+  const control = value instanceof Response ? value.headers['cache-control'] ?? reply.getHeader('cache-control') : reply.getHeader('cache-control');
+  return control !== undefined && personal.test(String(control));
+}
 
 // Headers that belong to one exchange, never replayed from the cache.
 const perRequest = /^(set-cookie|ratelimit-.*|retry-after|x-request-id|date|connection|keep-alive|transfer-encoding|age|etag|cache-control|content-length|vary)$/;
@@ -88,7 +101,7 @@ export class CacheStage {
       let before = policy.tags.length > 0 ? store.tagVersions?.(policy.tags) : undefined;
       if (isThenable(before)) before = await before;
       const value = await compute(ctx, request);
-      const serialized = reply.hasHeader('set-cookie') ? null : resultBytes(value, this.#result.status, this.#json, keepHeader);
+      const serialized = reply.hasHeader('set-cookie') || isPersonal(reply, value) ? null : resultBytes(value, this.#result.status, this.#json, keepHeader);
       let unchanged = before === undefined || this.#unchanged(before);
       if (isThenable(unchanged)) unchanged = await unchanged;
       if (serialized === null || !policy.statuses.includes(serialized.status) || !unchanged) {
