@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Type } from 'class-transformer';
 import { IsArray, IsInt, IsOptional, IsString, Min, ValidateNested } from 'class-validator';
 import { App, Body, Controller, Get, Post, Query } from '@cello/core';
-import { rawHttp, stillServes } from './raw-http';
+import { openConnections, rawHttp, stillServes } from './raw-http';
 
 class Tree {
   @IsString() name!: string;
@@ -81,14 +81,18 @@ beforeAll(async () => {
   url = await app.listen({ port: 0, host: '127.0.0.1' });
 });
 
-afterAll(() => app.close());
-
 beforeEach(resetCalls);
 
 afterEach(async () => {
   // Every case: the app still answers a plain request, and Object.prototype is untouched.
   expect(await stillServes(url)).toBe(200);
   expectNoPollution();
+});
+
+afterAll(async () => {
+  // No hostile request left a connection open behind it.
+  expect(await openConnections(app.fastify.server)).toBe(0);
+  await app.close();
 });
 
 describe('Content-Length that lies (real socket, raw HTTP)', () => {

@@ -1,4 +1,5 @@
-import { connect } from 'node:net';
+import { get } from 'node:http';
+import { connect, type Server } from 'node:net';
 
 export interface RawResponse {
   /** Status codes of every response read off the socket, in order (pipelined garbage can add one). */
@@ -43,9 +44,24 @@ export function rawHttp(url: string, chunks: Array<string | Buffer>, options: { 
   });
 }
 
-/** A GET over a fresh connection: the status and body, to prove the server still serves. */
-export async function stillServes(url: string, path = '/ping'): Promise<number> {
-  const res = await fetch(`${url}${path}`);
-  await res.arrayBuffer();
-  return res.status;
+/** A GET over a fresh connection that is closed after it: the status, to prove the server still serves. */
+export function stillServes(url: string, path = '/ping'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    get(`${url}${path}`, { agent: false }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode!));
+    }).on('error', reject);
+  });
+}
+
+/** Open connections of `server` once they settle (polling; the test's timeout bounds it). */
+export async function openConnections(server: Server, settleMs = 3000): Promise<number> {
+  const count = () => new Promise<number>((resolve, reject) => server.getConnections((err, n) => (err ? reject(err) : resolve(n))));
+  const deadline = Date.now() + settleMs;
+  let n = await count();
+  while (n > 0 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 50));
+    n = await count();
+  }
+  return n;
 }
