@@ -16,14 +16,32 @@ export type Compute = (ctx: RequestContext, request: FastifyRequest) => unknown;
 
 const personal = /(?:^|[\s,])(?:private|no-store)(?:$|[\s,=])/i;
 
+// Vary names the framework itself adds: CORS (its headers are set per request, never stored)
+// and compression (it encodes after the lookup, per request).
+const frameworkVary = ['origin', 'accept-encoding'];
+
+function headerOf(reply: FastifyReply, value: unknown, name: string): string | undefined {
+  const own = value instanceof Response ? value.headers[name] : undefined;
+  const set = own ?? reply.getHeader(name);
+  return set === undefined ? undefined : Array.isArray(set) ? set.join(', ') : String(set);
+}
+
 /**
- * Whether the handler marked its answer `Cache-Control: private` or `no-store` (on the reply or
- * on a returned Response): it knows the answer is someone's own (say, chosen by an API-key
- * header the cache cannot know about), so it is neither stored nor sent as `public`.
+ * Whether the handler said its answer is not for everyone: `Cache-Control: private` or
+ * `no-store` (it is someone's own, say chosen by an API-key header the cache cannot know about),
+ * or a `Vary` naming a header the key does not hold (or `*`). Such an answer is neither stored
+ * nor sent as `public`.
  */
-function isPersonal(reply: FastifyReply, value: unknown): boolean {
-  const control = value instanceof Response ? value.headers['cache-control'] ?? reply.getHeader('cache-control') : reply.getHeader('cache-control');
-  return control !== undefined && personal.test(String(control));
+function isUnshareable(reply: FastifyReply, value: unknown, keyed: ReadonlySet<string>): boolean {
+  const control = headerOf(reply, value, 'cache-control');
+  if (control !== undefined && personal.test(control)) return true;
+  const vary = headerOf(reply, value, 'vary');
+  if (vary === undefined) return false;
+  for (const name of vary.split(',')) {
+    const n = name.trim().toLowerCase();
+    if (n !== '' && !keyed.has(n)) return true;
+  }
+  return false;
 }
 
 // Headers that belong to one exchange, never replayed from the cache.
@@ -55,6 +73,7 @@ export class CacheStage {
   readonly #publicControl: string;
   readonly #privateControl: string;
   readonly #vary: readonly string[];
+  readonly #keyed: ReadonlySet<string>;
 
   constructor(options: { route: string; policy: CachePolicy; cache: ResponseCache; result: ResultPolicy; json?: (v: unknown) => string }) {
     this.#route = options.route;
@@ -65,6 +84,7 @@ export class CacheStage {
     this.#publicControl = `public, max-age=${Math.floor(options.policy.ttl)}`;
     this.#privateControl = `private, max-age=${Math.floor(options.policy.ttl)}`;
     this.#vary = options.policy.vary;
+    this.#keyed = new Set([...options.policy.vary.map((name) => name.toLowerCase()), ...frameworkVary]);
   }
 
   async serve(ctx: RequestContext, request: FastifyRequest, reply: FastifyReply, compute: Compute): Promise<unknown> {
@@ -101,7 +121,7 @@ export class CacheStage {
       let before = policy.tags.length > 0 ? store.tagVersions?.(policy.tags) : undefined;
       if (isThenable(before)) before = await before;
       const value = await compute(ctx, request);
-      const serialized = reply.hasHeader('set-cookie') || isPersonal(reply, value) ? null : resultBytes(value, this.#result.status, this.#json, keepHeader);
+      const serialized = reply.hasHeader('set-cookie') || isUnshareable(reply, value, this.#keyed) ? null : resultBytes(value, this.#result.status, this.#json, keepHeader);
       let unchanged = before === undefined || this.#unchanged(before);
       if (isThenable(unchanged)) unchanged = await unchanged;
       if (serialized === null || !policy.statuses.includes(serialized.status) || !unchanged) {

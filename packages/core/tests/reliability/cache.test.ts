@@ -53,6 +53,29 @@ class ProfileController {
     return { n };
   }
 
+  // Varies by a header the route's `vary` does not list, and says so with its own Vary.
+  @Get('/by-key')
+  @Cache({ ttl: 60 })
+  byKey(@Header('x-api-key') key: string) {
+    count('byKey');
+    return Response.json({ for: key ?? 'anonymous' }, { headers: { vary: 'X-Api-Key' } });
+  }
+
+  @Get('/vary-star')
+  @Cache({ ttl: 60 })
+  varyStar(ctx: RequestContext) {
+    const n = count('varyStar');
+    ctx.reply.header('vary', '*');
+    return { n };
+  }
+
+  @Get('/big')
+  @Cache({ ttl: 60 })
+  big() {
+    count('big');
+    return { text: 'cello '.repeat(1000) };
+  }
+
   @Get('/search')
   @Cache({ ttl: 60, vary: ['accept-language', 'x-tenant'] })
   search(@Query() q: Record<string, unknown>, req: Request) {
@@ -190,6 +213,36 @@ describe('query-order and header variations cannot poison a key', () => {
     expect(enAgain.headers.vary).toMatch(/accept-language/i);
     expect(enAgain.headers.vary).toMatch(/x-tenant/i);
     expect(calls.search).toBe(2);
+  });
+});
+
+describe('answers that vary beyond the key are not shared', () => {
+  test('a handler\'s own Vary naming a header outside `vary` keeps its answer out of the cache', async () => {
+    const alice = await app.inject({ url: '/by-key', headers: { 'x-api-key': 'alice' } });
+    const bob = await app.inject({ url: '/by-key', headers: { 'x-api-key': 'bob' } });
+
+    expect([alice.json().for, bob.json().for]).toEqual(['alice', 'bob']);
+    expect(bob.headers.vary).toMatch(/x-api-key/i);
+  });
+
+  test('Vary: * is never stored', async () => {
+    await app.inject('/vary-star');
+    const second = await app.inject('/vary-star');
+
+    expect(second.json().n).toBe(2);
+  });
+
+  test('with compression, a client that takes no encoding never gets the compressed bytes stored for another', async () => {
+    app.enableCompression();
+    const br = await app.inject({ url: '/big', headers: { 'accept-encoding': 'br' } });
+    const identity = await app.inject({ url: '/big', headers: { 'accept-encoding': 'identity' } });
+    const none = await app.inject('/big');
+
+    expect(br.headers['content-encoding']).toBe('br');
+    for (const res of [identity, none]) {
+      expect(res.headers['content-encoding']).toBeUndefined();
+      expect(res.json().text).toBe('cello '.repeat(1000));
+    }
   });
 });
 
