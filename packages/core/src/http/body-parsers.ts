@@ -22,7 +22,8 @@ const notUtf8 = (): HttpError => HttpError.badRequest('Body is not valid UTF-8')
 /**
  * Replaces fastify's JSON parser with one that keeps the raw text (for `req.text()`) and still
  * rejects `__proto__` / `constructor.prototype` keys (fastify's secure parser) and bodies nested
- * deeper than `maxDepth` (422), and adds urlencoded forms. Other content types answer 415.
+ * deeper than `maxDepth` (422), and adds urlencoded forms. Both refuse bytes that are not UTF-8
+ * (400). Other content types answer 415.
  */
 export function installBodyParsers(fastify: FastifyInstance): void {
   fastify.removeContentTypeParser('application/json');

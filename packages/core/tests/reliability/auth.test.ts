@@ -1,5 +1,5 @@
 import { createHmac, createPublicKey, generateKeyPairSync } from 'node:crypto';
-import { SignJWT, UnsecuredJWT, type JWTPayload } from 'jose';
+import { exportJWK, SignJWT, UnsecuredJWT, type JWTPayload } from 'jose';
 import { App, Authenticated, Controller, Get, Guards, Request, type JwtOptions } from '@cello/core';
 import { rawHttp, stillServes } from './raw-http';
 
@@ -180,5 +180,37 @@ describe('an RS256 app refuses HS/RS key confusion', () => {
     const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
     const foreign = await new SignJWT(claims).setProtectedHeader({ alg: 'RS256' }).sign(other);
     await expectRefused(app, `Bearer ${foreign}`);
+  });
+});
+
+describe('a JWKS app trusts no key the token brings along', () => {
+  let app: App;
+  const attacker = generateKeyPairSync('rsa', { modulusLength: 2048 });
+
+  beforeAll(async () => {
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
+    app = appWith({ jwks: { keys: [jwk] }, algorithms: ['RS256'], issuer, audience });
+  });
+
+  afterAll(() => app.close());
+
+  const signed = (header: Record<string, unknown>, key = attacker.privateKey) =>
+    new SignJWT({ ...valid }).setProtectedHeader({ alg: 'RS256', ...header }).setExpirationTime(now() + 600).sign(key);
+
+  test('the control: a token for kid k1 passes', async () => {
+    const res = await app.inject({ url: '/me', headers: { authorization: `Bearer ${await signed({ kid: 'k1' }, privateKey)}` } });
+    expect(res.statusCode).toBe(200);
+    handlerCalls = 0;
+  });
+
+  test('an embedded jwk, a jku / x5u URL, or a kid that is a path or unknown', async () => {
+    const embedded = { ...(await exportJWK(attacker.publicKey)), kid: 'k1' };
+    await expectRefused(app, `Bearer ${await signed({ kid: 'k1', jwk: embedded })}`);
+    await expectRefused(app, `Bearer ${await signed({ jwk: embedded })}`);
+    await expectRefused(app, `Bearer ${await signed({ kid: 'k1', jku: 'http://127.0.0.1:1/keys.json' })}`);
+    await expectRefused(app, `Bearer ${await signed({ kid: 'k1', x5u: 'http://127.0.0.1:1/cert.pem' })}`);
+    await expectRefused(app, `Bearer ${await signed({ kid: '../../../../dev/null' })}`);
+    await expectRefused(app, `Bearer ${await signed({ kid: 'unknown' })}`);
+    await expectRefused(app, `Bearer ${await signed({ kid: 'k1' })}`);
   });
 });
