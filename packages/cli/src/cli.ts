@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { CliError } from './cli-error.js';
+import { clientCommand } from './commands/client.js';
 import { devCommand } from './commands/dev.js';
 import { generateCommand } from './commands/generate.js';
 import { newCommand } from './commands/new.js';
@@ -21,7 +22,7 @@ const program = new Command('cello')
   // Commander's own messages become one `cello: ...` line that says what to do next.
   .configureOutput({ outputError: () => undefined });
 
-for (const command of [newCommand(), generateCommand(), routesCommand(), devCommand(), startCommand()]) {
+for (const command of [newCommand(), generateCommand(), routesCommand(), clientCommand(), devCommand(), startCommand()]) {
   program.addCommand(command.exitOverride().configureOutput({ outputError: () => undefined }));
 }
 

@@ -20,7 +20,7 @@ describe('errors and help', () => {
     expectCliError(await runCli(['routes', '--bogus'], { cwd }), /unknown option '--bogus'\. Run `cello routes --help` for usage\./);
   });
 
-  test.each(['new', 'generate', 'g', 'routes', 'dev', 'start'])('`cello %s --help` explains the command', async (command) => {
+  test.each(['new', 'generate', 'g', 'routes', 'client', 'dev', 'start'])('`cello %s --help` explains the command', async (command) => {
     const result = await runCli([command, '--help'], { cwd: tempDir('help') });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(new RegExp(`^Usage: cello (${command}|generate\\|g)`));

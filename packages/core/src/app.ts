@@ -9,7 +9,10 @@ import Fastify, {
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import type { AppRuntime } from './app-runtime.js';
+import { CircuitBreakers } from './breaker/circuit-breaker-feature.js';
+import type { CircuitBreakerOptions } from './breaker/breaker-options.js';
 import { CacheFeature } from './cache/cache-feature.js';
+import type { LogLevel } from './config/from-env.js';
 import type { CacheFastPath } from './cache/fast-path.js';
 import { ResponseCache, type CacheSetup } from './cache/response-cache.js';
 import type { Dependency } from './di/dependency.js';
@@ -43,7 +46,7 @@ import { RateLimiter, type RateLimitSetup } from './middleware/rate-limit/rate-l
 import { RequestIds, type RequestIdOptions } from './middleware/request-id.js';
 import { SecurityHeaders, type SecurityHeadersOptions } from './middleware/security-headers.js';
 import { DocsFeature } from './openapi/enable-docs.js';
-import type { DocsOptions } from './openapi/types.js';
+import type { DocsOptions, OpenApiDocument } from './openapi/types.js';
 import { hasUserHooks } from './routing/fastify-hooks.js';
 import { MethodIndex } from './routing/method-index.js';
 import { mountRoutes } from './routing/mount.js';
@@ -57,6 +60,8 @@ import { scanController } from './routing/scan-controllers.js';
 import { workerCount, type WorkersOption } from './workers/options.js';
 import { isClusterPrimary, killGraceMs, superviseWorkers, type WorkerSupervisor } from './workers/supervisor.js';
 import { exitAfterFailedStart, followPrimary } from './workers/worker.js';
+import { HealthChecks } from './health/health-checks.js';
+import type { HealthOptions } from './health/health-options.js';
 import { LiveStreams } from './realtime/live-streams.js';
 import { realtimeSettings, type SseOptions, type WebSocketOptions } from './realtime/realtime-options.js';
 
@@ -93,7 +98,24 @@ export interface AppOptions {
   multipart?: MultipartOptions;
   /** Extra fastify options, for what Cello does not cover itself. */
   fastify?: Omit<FastifyServerOptions, 'logger' | 'bodyLimit' | 'trustProxy'>;
+  /** The port `listen()` uses when it is given none (default 3000). `Config.fromEnv()` reads it from PORT. */
+  port?: number;
+  /** The host `listen()` uses when it is given none (default 'localhost'). From HOST. */
+  host?: string;
+  /** The default logger's level (default: LOG_LEVEL, else 'info'). Ignored when `logger` is given. */
+  logLevel?: LogLevel;
+  /** `listen()`'s `workers` when it is given none. From CELLO_WORKERS. */
+  workers?: WorkersOption;
+  /** The rest of `Config.fromEnv()`: kept as `app.config` for your own code; the app itself reads none of them. */
+  nodeEnv?: string;
+  redisUrl?: string;
+  databaseUrl?: string;
+  /** Your own variables from `Config.fromEnv({ extra })`. */
+  extra?: Readonly<Record<string, unknown>>;
 }
+
+/** The configuration an app was made with (`app.config`). */
+export type AppConfig = Readonly<Pick<AppOptions, 'port' | 'host' | 'logLevel' | 'workers' | 'nodeEnv' | 'redisUrl' | 'databaseUrl' | 'extra'>>;
 
 export interface ListenOptions {
   port?: number;
@@ -116,9 +138,9 @@ function isLoggerInstance(value: unknown): value is FastifyBaseLogger {
     && typeof (value as FastifyBaseLogger).info === 'function';
 }
 
-function loggerOptions(logger: AppOptions['logger']): Partial<FastifyServerOptions> {
+function loggerOptions(logger: AppOptions['logger'], level: LogLevel | undefined): Partial<FastifyServerOptions> {
   if (isLoggerInstance(logger)) return { loggerInstance: logger };
-  if (logger === undefined || logger === true) return { logger: { level: process.env.LOG_LEVEL ?? 'info' } };
+  if (logger === undefined || logger === true) return { logger: { level: level ?? process.env.LOG_LEVEL ?? 'info' } };
   return { logger: logger as FastifyServerOptions['logger'] };
 }
 
@@ -140,6 +162,8 @@ export class App<S extends object = Record<string, any>> {
   readonly state: S = {} as S;
   /** The response cache: `app.cache.invalidate({ tags })`, `app.cache.clear()`. */
   readonly cache = new ResponseCache();
+  /** The configuration given to the constructor (what `Config.fromEnv()` read, when spread into it). */
+  readonly config: AppConfig;
 
   readonly #controllers: Constructor[] = [];
   readonly #functional: RouteDefinition[] = [];
@@ -164,9 +188,11 @@ export class App<S extends object = Record<string, any>> {
 
   constructor(options: AppOptions = {}) {
     this.#options = options;
+    const { port, host, logLevel, workers, nodeEnv, redisUrl, databaseUrl, extra } = options;
+    this.config = Object.freeze({ port, host, logLevel, workers, nodeEnv, redisUrl, databaseUrl, extra });
     this.fastify = Fastify({
       ...options.fastify,
-      ...loggerOptions(options.logger),
+      ...loggerOptions(options.logger, options.logLevel),
       bodyLimit: options.bodyLimit ?? 1024 * 1024,
       trustProxy: checkTrustProxy(options.trustProxy),
       // Access logs are enableLogging()'s job; fastify's own per-request lines stay off.
@@ -362,6 +388,42 @@ export class App<S extends object = Record<string, any>> {
   }
 
   /**
+   * The OpenAPI document `/openapi.json` serves, built now from the route table without starting
+   * the app (what `cello client --openapi` writes). Without `enableDocs()`, the default title and
+   * version are used.
+   */
+  openApiDocument(): OpenApiDocument {
+    const docs = this.#features.get('docs');
+    const feature = docs instanceof DocsFeature ? docs : new DocsFeature({ get: () => this }, {}, (name, route) => this.#features.applies(name, route));
+    return feature.document(this);
+  }
+
+  /**
+   * `/health/live` (the process is up), `/health/ready` (started, not shutting down, and every
+   * check passing; 503 from the moment `close()` begins) and `/health/startup`. Checks run in
+   * parallel, each with a timeout (default 5 s). The routes skip JWT, rate limits and circuit
+   * breakers and stay out of the OpenAPI document unless `includeInDocs` is set.
+   *
+   * @example
+   * app.enableHealthChecks({ checks: { db: () => pool.query('select 1') } });
+   */
+  enableHealthChecks(options: HealthOptions = {}): this {
+    this.#assertConfiguring('enableHealthChecks()');
+    return this.enable(new HealthChecks(this, options, () => this.#state));
+  }
+
+  /**
+   * A circuit breaker per route: after `failureThreshold` consecutive 5xx answers (default 5)
+   * the route answers 503 with Retry-After, without calling its handler, for `resetTimeout`
+   * seconds (default 30); then up to `halfOpenRequests` probes (default 1) go through: a
+   * success closes it, a failure opens it again. Routes override it with `@CircuitBreaker()`
+   * or opt out with `@SkipCircuitBreaker()`.
+   */
+  enableCircuitBreaker(options: CircuitBreakerOptions = {}): this {
+    return this.enable(new CircuitBreakers(options, this.log));
+  }
+
+  /**
    * Adds a feature (what every `enable*()` method does); one with the same name replaces the
    * earlier one. See CONTRIBUTING.md, "Adding a feature".
    */
@@ -419,6 +481,7 @@ export class App<S extends object = Record<string, any>> {
     }
     // A route-level @RateLimit needs a limiter even when the app has no default limit.
     if (this.#features.get('rateLimit') === undefined && table.some((def) => def.rateLimit)) this.#features.add(new RateLimiter(null));
+    if (this.#features.get('circuitBreaker') === undefined && table.some((def) => def.circuitBreaker)) this.#features.add(new CircuitBreakers(null, this.log));
     const fastPath = mountRoutes(table, {
       fastify: this.fastify,
       runtime: this.#runtime,
@@ -444,7 +507,7 @@ export class App<S extends object = Record<string, any>> {
 
   /** Starts the app and listens; resolves to the address, e.g. `http://127.0.0.1:3000`. */
   async listen(options: ListenOptions = {}): Promise<string> {
-    const workers = workerCount(options.workers);
+    const workers = workerCount(options.workers ?? this.#options.workers);
     if (workers !== undefined && isClusterPrimary()) {
       if (this.#state === 'closing' || this.#state === 'closed') throw celloError('CELLO_ERR_APP_CLOSED');
       if (this.#state !== 'configuring') throw celloError('CELLO_ERR_WORKERS_AFTER_START');
@@ -452,13 +515,13 @@ export class App<S extends object = Record<string, any>> {
       this.#routeTable();
       this.#workers = superviseWorkers({ count: workers, log: this.log, shutdownTimeoutMs: this.#shutdownTimeoutMs() });
       this.#handleSignals();
-      return this.#workers.listening(options.port ?? 3000);
+      return this.#workers.listening(options.port ?? this.#options.port ?? 3000);
     }
     if (workers !== undefined) followPrimary();
     let address: string;
     try {
       await this.ready();
-      address = await this.fastify.listen({ port: options.port ?? 3000, host: options.host ?? 'localhost' });
+      address = await this.fastify.listen({ port: options.port ?? this.#options.port ?? 3000, host: options.host ?? this.#options.host ?? 'localhost' });
     } catch (err) {
       if (workers !== undefined) exitAfterFailedStart();
       throw err;

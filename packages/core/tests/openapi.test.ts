@@ -225,3 +225,25 @@ describe('/openapi.json for other apps', () => {
     await app.close();
   });
 });
+
+describe('app.openApiDocument()', () => {
+  test('is the document /openapi.json serves, built without starting the app', async () => {
+    const app = docsApp();
+    const built = app.openApiDocument();
+    expect(await documentOf(app)).toEqual(JSON.parse(JSON.stringify(built)));
+    await app.close();
+  });
+
+  test('without enableDocs(), has the default title and version, and the app serves nothing', async () => {
+    @Controller('/things')
+    class ThingsController {
+      @Get('/') list() { return []; }
+    }
+    const app = new App({ controllers: [ThingsController], logger: false });
+    const doc = app.openApiDocument();
+    expect(doc.info).toEqual({ title: 'API', version: '1.0.0' });
+    expect(Object.keys(doc.paths)).toEqual(['/things']);
+    expect((await app.inject('/openapi.json')).statusCode).toBe(404);
+    await app.close();
+  });
+});

@@ -3,6 +3,7 @@ import { currentUserId } from '../auth/current-user-id.js';
 import { Database } from '../db/database.js';
 import { isRowId } from '../db/db.js';
 import { CreateOrder } from '../dtos/create-order.js';
+import { OrderCreated } from '../dtos/order-created.js';
 import { OrderService } from '../services/order-service.js';
 import { sendConfirmationEmail } from '../tasks/send-confirmation-email.js';
 import { updateInventory } from '../tasks/update-inventory.js';
@@ -12,7 +13,7 @@ import { updateInventory } from '../tasks/update-inventory.js';
 export class OrdersController {
   constructor(private readonly orders: OrderService, private readonly db: Database) {}
 
-  @Post('/', { status: 201, summary: 'Place an order; confirmation and stock update run after the response' })
+  @Post('/', { status: 201, response: OrderCreated, summary: 'Place an order; confirmation and stock update run after the response' })
   async create(order: CreateOrder, req: Request, tasks: BackgroundTasks) {
     const id = await this.orders.create(currentUserId(req), order.items);
     // Run after the response is sent, in this order. They get the pool, not this request's

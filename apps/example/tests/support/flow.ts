@@ -305,5 +305,19 @@ export function describeFlow(backend: string, options: FlowOptions): void {
       expect(order.items).toEqual([{ sku: 'ink', qty: 1, stock_left: 2 }, { sku: 'notebook', qty: 2, stock_left: 3 }]);
       expect(await (await fetch(`${base}/hello`)).json()).toEqual({ message: 'Hello, World!' });
     });
+
+    // Last: it closes the database under the running app.
+    test('GET /health/ready checks the database, and answers 503 naming it once it is gone', async () => {
+      const ready = await call('GET', '/health/ready');
+      expect(ready.statusCode).toBe(200);
+      expect(ready.json()).toEqual({ status: 'ok', checks: { db: { status: 'ok', durationMs: expect.any(Number) } } });
+      for (const probe of ['/health/live', '/health/startup']) expect((await call('GET', probe)).json()).toEqual({ status: 'ok' });
+
+      await db.close(); // the shutdown hook later finds nothing to close
+      const down = await call('GET', '/health/ready');
+      expect(down.statusCode).toBe(503);
+      expect(down.json()).toEqual({ status: 'error', checks: { db: { status: 'error', durationMs: expect.any(Number) } } });
+      expect((await call('GET', '/health/live')).statusCode).toBe(200);
+    });
   });
 }

@@ -222,6 +222,26 @@ export const codes = {
   CELLO_ERR_MULTIPART_MISPLACED: {
     message: '%s on %s: %s',
   },
+  // Operations: health checks, circuit breaker, configuration from the environment (issue 16)
+  CELLO_ERR_HEALTH_CONFIG: {
+    message: 'Invalid health check setup: %s.',
+  },
+  CELLO_ERR_HEALTH_CHECK_FAILED: {
+    message: 'A health check failed; /health/ready answers 503 until it passes.',
+  },
+  CELLO_ERR_HEALTH_CHECK_TIMEOUT: {
+    message: 'A health check did not settle within its timeout; /health/ready answers 503 until it passes.',
+  },
+  CELLO_ERR_BREAKER_CONFIG: {
+    message: '%s: %s.',
+  },
+  CELLO_ERR_BREAKER_OPEN: {
+    status: 503,
+    message: 'The circuit breaker of a route is open: the route answers 503 without calling its handler until a probe succeeds.',
+  },
+  CELLO_ERR_CONFIG_INVALID: {
+    message: 'The environment has %s invalid variable(s):\n%s\nSet them as shown (an unset or empty variable takes its default) and start again.',
+  },
 } as const;
 
 export type CelloErrorCode = keyof typeof codes;

@@ -7,7 +7,7 @@ import { joinPath } from '../routing/path.js';
 import type { RouteInfo } from '../routing/route-info.js';
 import { buildOpenApiDocument, type BuildDocumentOptions } from './build-document.js';
 import { docsPageRoutes } from './docs-page.js';
-import type { DocsOptions } from './types.js';
+import type { DocsOptions, OpenApiDocument } from './types.js';
 
 /** Where the document is served; fixed, as shared/API.md promises. */
 export const documentPath = '/openapi.json';
@@ -54,8 +54,13 @@ export class DocsFeature implements Feature {
   }
 
   onStart(app: App): void {
+    this.#json = JSON.stringify(this.document(app));
+  }
+
+  /** The document `/openapi.json` serves, built from the route table as it is now. */
+  document(app: Pick<App, 'routes'>): OpenApiDocument {
     const own = this.#ownPaths;
     const exclude = (route: RouteInfo) => route.controller === null && own.has(route.path);
-    this.#json = JSON.stringify(buildOpenApiDocument(app.routes(), { info: this.#info, applies: this.#applies, exclude }));
+    return buildOpenApiDocument(app.routes(), { info: { ...this.#info }, applies: this.#applies, exclude });
   }
 }

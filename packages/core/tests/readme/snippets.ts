@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -92,6 +92,9 @@ export function writeSnippetProject(snippets: readonly Snippet[], prelude: strin
   symlinkSync(join(repoRoot, 'node_modules'), join(dir, 'node_modules'), 'dir');
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'readme-snippets', private: true, type: 'module' }));
   writeFileSync(join(dir, 'src', 'prelude.d.ts'), prelude);
+  // Files a snippet imports from its own project (a generated client), as declarations.
+  const modules = join(__dirname, 'modules');
+  if (existsSync(modules)) for (const file of readdirSync(modules)) copyFileSync(join(modules, file), join(dir, 'src', file));
   for (const snippet of snippets) {
     const code = snippet.mode === 'run' ? runnable(snippet.code) : snippet.code;
     // `export {}`: every snippet is a module, so its own `app` shadows the prelude's instead of clashing with it.
