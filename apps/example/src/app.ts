@@ -7,6 +7,7 @@ import { HealthController } from './controllers/health-controller.js';
 import { ItemsController } from './controllers/items-controller.js';
 import { OrdersController } from './controllers/orders-controller.js';
 import { ProfileController } from './controllers/profile-controller.js';
+import { ReportsController } from './controllers/reports-controller.js';
 import { UsersController } from './controllers/users-controller.js';
 import { WebhooksController } from './controllers/webhooks-controller.js';
 import { Database } from './db/database.js';
@@ -24,9 +25,12 @@ export interface CreateAppOptions {
 export function createApp(options: CreateAppOptions = {}): App {
   const config = options.config ?? configFromEnv();
   const app = new App({
-    controllers: [HealthController, AuthController, UsersController, ProfileController, ItemsController, OrdersController, WebhooksController],
+    ...config.server,
+    controllers: [HealthController, AuthController, UsersController, ProfileController, ItemsController, OrdersController, ReportsController, WebhooksController],
     logger: options.logger,
     handleSignals: options.handleSignals,
+    // POST /reports/forecast runs on this pool of worker threads (@Offload).
+    offload: { minThreads: 1, maxThreads: 2, idleTimeout: 30 },
   });
 
   // Services inject `Database` and `@Inject(kConfig)`; registered here because both depend on
@@ -49,8 +53,19 @@ export function createApp(options: CreateAppOptions = {}): App {
   // With REDIS_URL, every instance behind a load balancer counts against one limit and shares
   // one cache (an invalidation on one is seen by all). The stores' clients close with the app.
   const redis = config.redisUrl === undefined ? undefined : { url: config.redisUrl, prefix: config.redisPrefix, log: app.log };
-  app.enableRateLimit(RateLimitConfig.tokenBucket({ requests: 300, window: 60 }), { store: redis && new RedisRateLimitStore(redis) });
+  const rateLimits = redis && new RedisRateLimitStore(redis);
+  app.enableRateLimit(RateLimitConfig.tokenBucket({ requests: 300, window: 60 }), { store: rateLimits });
   if (redis) app.enableCache({ store: new RedisCacheStore(redis) });
+
+  // /health/live, /health/ready (503 once close() begins, or while a check fails) and
+  // /health/startup, for the load balancer or Kubernetes probes.
+  app.enableHealthChecks({
+    checks: {
+      db: () => database.query('select 1'),
+      ...(rateLimits ? { redis: () => rateLimits.client.ping() } : {}),
+    },
+    timeout: 2,
+  });
   // Verifies the tokens POST /auth/token issues; routes that need a user say so with a guard.
   app.enableJwt({ secret: config.jwtSecret, algorithms: ['HS256'], issuer: tokenIssuer, audience: tokenAudience });
   app.enableDocs({ path: '/docs', title: 'Cello example shop', version: '0.1.0' });

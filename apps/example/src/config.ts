@@ -1,5 +1,9 @@
+import { Config, type AppOptions } from '@cello/core';
+
 /** Everything the example reads from the environment, read once in `main.ts` or a test. */
 export interface ExampleConfig {
+  /** What `new App()` takes from the environment: PORT, HOST, LOG_LEVEL, SHUTDOWN_TIMEOUT, ... */
+  server: AppOptions;
   /** PostgreSQL URL; without one the app runs on an embedded PGlite database. */
   databaseUrl: string | undefined;
   /** Where PGlite keeps its files; undefined keeps the database in memory (gone on restart). */
@@ -26,20 +30,33 @@ export interface ExampleConfig {
 const devJwtSecret = 'cello-example-dev-secret-change-me-0123456789';
 const devWebhookSecret = 'cello-example-webhook-secret';
 
-function optional(value: string | undefined): string | undefined {
-  return value === undefined || value.trim() === '' ? undefined : value.trim();
-}
+/** The example's own variables, next to the ones every Cello app reads. */
+const exampleVariables = {
+  PGLITE_DATA_DIR: Config.string({ optional: true }),
+  DATABASE_SCHEMA: Config.string({ optional: true }),
+  JWT_SECRET: Config.string({ minLength: 32, default: devJwtSecret, secret: true }),
+  WEBHOOK_SECRET: Config.string({ default: devWebhookSecret, secret: true }),
+  CORS_ORIGINS: Config.custom('a comma-separated list of origins', { optional: true }, (text) => {
+    const origins = text.split(',').map((o) => o.trim()).filter(Boolean);
+    return origins.length > 0 ? origins : undefined;
+  }),
+  REDIS_PREFIX: Config.string({ optional: true }),
+};
 
+/** Reads and checks the environment; a bad variable stops startup with CELLO_ERR_CONFIG_INVALID naming it. */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ExampleConfig {
+  // The example listens on loopback unless HOST says otherwise.
+  const { extra, ...server } = Config.fromEnv({ env: { HOST: '127.0.0.1', ...env }, extra: exampleVariables });
   return {
-    databaseUrl: optional(env.DATABASE_URL),
-    pgliteDataDir: optional(env.PGLITE_DATA_DIR),
-    databaseSchema: optional(env.DATABASE_SCHEMA),
-    jwtSecret: optional(env.JWT_SECRET) ?? devJwtSecret,
-    webhookSecret: optional(env.WEBHOOK_SECRET) ?? devWebhookSecret,
-    corsOrigins: optional(env.CORS_ORIGINS)?.split(',').map((o) => o.trim()),
-    redisUrl: optional(env.REDIS_URL),
-    redisPrefix: optional(env.REDIS_PREFIX),
+    server,
+    databaseUrl: server.databaseUrl,
+    pgliteDataDir: extra.PGLITE_DATA_DIR,
+    databaseSchema: extra.DATABASE_SCHEMA,
+    jwtSecret: extra.JWT_SECRET,
+    webhookSecret: extra.WEBHOOK_SECRET,
+    corsOrigins: extra.CORS_ORIGINS,
+    redisUrl: server.redisUrl,
+    redisPrefix: extra.REDIS_PREFIX,
   };
 }
 

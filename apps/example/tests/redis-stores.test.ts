@@ -47,6 +47,13 @@ if (reachable) {
       expect(hit).toBeDefined();
       expect(await redis.keys(`${prefix}cache:e:*`)).toHaveLength(1);
     });
+
+    test('/health/ready checks Redis as well as the database', async () => {
+      const ready = await app.inject('/health/ready');
+      expect(ready.statusCode).toBe(200);
+      expect(Object.keys(ready.json().checks)).toEqual(['db', 'redis']);
+      expect(ready.json().checks.redis.status).toBe('ok');
+    });
   });
 } else if (process.env.CI) {
   test('Redis is reachable (required in CI)', () => {

@@ -9,7 +9,10 @@ import Fastify, {
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import type { AppRuntime } from './app-runtime.js';
+import { CircuitBreakers } from './breaker/circuit-breaker-feature.js';
+import type { CircuitBreakerOptions } from './breaker/breaker-options.js';
 import { CacheFeature } from './cache/cache-feature.js';
+import type { LogLevel } from './config/from-env.js';
 import type { CacheFastPath } from './cache/fast-path.js';
 import { ResponseCache, type CacheSetup } from './cache/response-cache.js';
 import type { Dependency } from './di/dependency.js';
@@ -59,8 +62,12 @@ import { routeSchemas } from './routing/route-schemas.js';
 import type { RouteDefinition } from './routing/route-table.js';
 import { scanController } from './routing/scan-controllers.js';
 import { workerCount, type WorkersOption } from './workers/options.js';
+import { OffloadPool } from './offload/offload-pool.js';
+import type { OffloadOptions } from './offload/offload-options.js';
 import { isClusterPrimary, killGraceMs, superviseWorkers, type WorkerSupervisor } from './workers/supervisor.js';
 import { exitAfterFailedStart, followPrimary } from './workers/worker.js';
+import { HealthChecks } from './health/health-checks.js';
+import type { HealthOptions } from './health/health-options.js';
 import { LiveStreams } from './realtime/live-streams.js';
 import { realtimeSettings, type SseOptions, type WebSocketOptions } from './realtime/realtime-options.js';
 
@@ -99,9 +106,32 @@ export interface AppOptions extends LimitOptions {
    * 'memory'). Over a limit is 413.
    */
   multipart?: MultipartOptions;
+  /**
+   * The worker thread pool of `@Offload()` routes: `minThreads` (default 1), `maxThreads`
+   * (default: CPUs - 1), `idleTimeout` in seconds (default 30). Started at startup only when a
+   * route is offloaded.
+   */
+  offload?: OffloadOptions;
   /** Extra fastify options, for what Cello does not cover itself. */
   fastify?: Omit<FastifyServerOptions, 'logger' | 'bodyLimit' | 'trustProxy'>;
+  /** The port `listen()` uses when it is given none (default 3000). `Config.fromEnv()` reads it from PORT. */
+  port?: number;
+  /** The host `listen()` uses when it is given none (default 'localhost'). From HOST. */
+  host?: string;
+  /** The default logger's level (default: LOG_LEVEL, else 'info'). Ignored when `logger` is given. */
+  logLevel?: LogLevel;
+  /** `listen()`'s `workers` when it is given none. From CELLO_WORKERS. */
+  workers?: WorkersOption;
+  /** The rest of `Config.fromEnv()`: kept as `app.config` for your own code; the app itself reads none of them. */
+  nodeEnv?: string;
+  redisUrl?: string;
+  databaseUrl?: string;
+  /** Your own variables from `Config.fromEnv({ extra })`. */
+  extra?: Readonly<Record<string, unknown>>;
 }
+
+/** The configuration an app was made with (`app.config`). */
+export type AppConfig = Readonly<Pick<AppOptions, 'port' | 'host' | 'logLevel' | 'workers' | 'nodeEnv' | 'redisUrl' | 'databaseUrl' | 'extra'>>;
 
 export interface ListenOptions {
   port?: number;
@@ -124,9 +154,9 @@ function isLoggerInstance(value: unknown): value is FastifyBaseLogger {
     && typeof (value as FastifyBaseLogger).info === 'function';
 }
 
-function loggerOptions(logger: AppOptions['logger']): Partial<FastifyServerOptions> {
+function loggerOptions(logger: AppOptions['logger'], level: LogLevel | undefined): Partial<FastifyServerOptions> {
   if (isLoggerInstance(logger)) return { loggerInstance: logger };
-  if (logger === undefined || logger === true) return { logger: { level: process.env.LOG_LEVEL ?? 'info' } };
+  if (logger === undefined || logger === true) return { logger: { level: level ?? process.env.LOG_LEVEL ?? 'info' } };
   return { logger: logger as FastifyServerOptions['logger'] };
 }
 
@@ -148,6 +178,8 @@ export class App<S extends object = Record<string, any>> {
   readonly state: S = {} as S;
   /** The response cache: `app.cache.invalidate({ tags })`, `app.cache.clear()`. */
   readonly cache = new ResponseCache();
+  /** The configuration given to the constructor (what `Config.fromEnv()` read, when spread into it). */
+  readonly config: AppConfig;
 
   readonly #controllers: Constructor[] = [];
   readonly #functional: RouteDefinition[] = [];
@@ -174,11 +206,13 @@ export class App<S extends object = Record<string, any>> {
 
   constructor(options: AppOptions = {}) {
     this.#options = options;
+    const { port, host, logLevel, workers, nodeEnv, redisUrl, databaseUrl, extra } = options;
+    this.config = Object.freeze({ port, host, logLevel, workers, nodeEnv, redisUrl, databaseUrl, extra });
     const limits = resolveLimits(options, options.fastify ?? {});
     this.#limits = limits;
     this.fastify = Fastify({
       ...options.fastify,
-      ...loggerOptions(options.logger),
+      ...loggerOptions(options.logger, options.logLevel),
       bodyLimit: limits.bodyLimit,
       requestTimeout: limits.requestTimeoutMs,
       keepAliveTimeout: limits.keepAliveTimeoutMs,
@@ -392,6 +426,31 @@ export class App<S extends object = Record<string, any>> {
   }
 
   /**
+   * `/health/live` (the process is up), `/health/ready` (started, not shutting down, and every
+   * check passing; 503 from the moment `close()` begins) and `/health/startup`. Checks run in
+   * parallel, each with a timeout (default 5 s). The routes skip JWT, rate limits and circuit
+   * breakers and stay out of the OpenAPI document unless `includeInDocs` is set.
+   *
+   * @example
+   * app.enableHealthChecks({ checks: { db: () => pool.query('select 1') } });
+   */
+  enableHealthChecks(options: HealthOptions = {}): this {
+    this.#assertConfiguring('enableHealthChecks()');
+    return this.enable(new HealthChecks(this, options, () => this.#state));
+  }
+
+  /**
+   * A circuit breaker per route: after `failureThreshold` consecutive 5xx answers (default 5)
+   * the route answers 503 with Retry-After, without calling its handler, for `resetTimeout`
+   * seconds (default 30); then up to `halfOpenRequests` probes (default 1) go through: a
+   * success closes it, a failure opens it again. Routes override it with `@CircuitBreaker()`
+   * or opt out with `@SkipCircuitBreaker()`.
+   */
+  enableCircuitBreaker(options: CircuitBreakerOptions = {}): this {
+    return this.enable(new CircuitBreakers(options, this.log));
+  }
+
+  /**
    * Adds a feature (what every `enable*()` method does); one with the same name replaces the
    * earlier one. See CONTRIBUTING.md, "Adding a feature".
    */
@@ -449,6 +508,9 @@ export class App<S extends object = Record<string, any>> {
     }
     // A route-level @RateLimit needs a limiter even when the app has no default limit.
     if (this.#features.get('rateLimit') === undefined && table.some((def) => def.rateLimit)) this.#features.add(new RateLimiter(null));
+    if (this.#features.get('circuitBreaker') === undefined && table.some((def) => def.circuitBreaker)) this.#features.add(new CircuitBreakers(null, this.log));
+    const offload = await OffloadPool.forRoutes(table, this.#options.offload, this.#shutdownTimeoutMs());
+    if (offload !== null) this.#features.add(offload);
     const fastPath = mountRoutes(table, {
       fastify: this.fastify,
       runtime: this.#runtime,
@@ -459,6 +521,7 @@ export class App<S extends object = Record<string, any>> {
       methodIndex: this.#methodIndex,
       instanceOf: (ctor) => instances.get(ctor)!,
       closeTimeoutMs: this.#shutdownTimeoutMs(),
+      offloaded: offload === null ? undefined : (def) => offload.handlerFor(def),
     });
     for (const def of table) freezeRow(def);
     Object.freeze(table);
@@ -474,7 +537,7 @@ export class App<S extends object = Record<string, any>> {
 
   /** Starts the app and listens; resolves to the address, e.g. `http://127.0.0.1:3000`. */
   async listen(options: ListenOptions = {}): Promise<string> {
-    const workers = workerCount(options.workers);
+    const workers = workerCount(options.workers ?? this.#options.workers);
     if (workers !== undefined && isClusterPrimary()) {
       if (this.#state === 'closing' || this.#state === 'closed') throw celloError('CELLO_ERR_APP_CLOSED');
       if (this.#state !== 'configuring') throw celloError('CELLO_ERR_WORKERS_AFTER_START');
@@ -482,13 +545,13 @@ export class App<S extends object = Record<string, any>> {
       this.#routeTable();
       this.#workers = superviseWorkers({ count: workers, log: this.log, shutdownTimeoutMs: this.#shutdownTimeoutMs() });
       this.#handleSignals();
-      return this.#workers.listening(options.port ?? 3000);
+      return this.#workers.listening(options.port ?? this.#options.port ?? 3000);
     }
     if (workers !== undefined) followPrimary();
     let address: string;
     try {
       await this.ready();
-      address = await this.fastify.listen({ port: options.port ?? 3000, host: options.host ?? 'localhost' });
+      address = await this.fastify.listen({ port: options.port ?? this.#options.port ?? 3000, host: options.host ?? this.#options.host ?? 'localhost' });
     } catch (err) {
       if (workers !== undefined) exitAfterFailedStart();
       throw err;

@@ -11,7 +11,7 @@ import { explainUsedBeforeDeclaration } from './errors/used-before-declaration.j
 explainUsedBeforeDeclaration();
 
 export { App } from './app.js';
-export type { AppOptions, ListenOptions, RouteHandler } from './app.js';
+export type { AppOptions, AppConfig, ListenOptions, RouteHandler } from './app.js';
 export type { WorkersOption } from './workers/options.js';
 
 export { Controller } from './decorators/controller.js';
@@ -56,7 +56,17 @@ export { RoleGuard } from './guards/role-guard.js';
 export type { RoleGuardOptions } from './guards/role-guard.js';
 export { Authenticated } from './guards/authenticated.js';
 
-export { Public, RateLimit, SkipRateLimit } from './decorators/route-flags.js';
+export { Public, RateLimit, SkipRateLimit, CircuitBreaker, SkipCircuitBreaker } from './decorators/route-flags.js';
+export type { CircuitBreakerOptions } from './breaker/breaker-options.js';
+export type { HealthOptions, HealthCheck, HealthCheckSpec } from './health/health-options.js';
+export type { HealthBody } from './health/health-checks.js';
+export type { CheckResult, CheckStatus } from './health/run-check.js';
+export { Config } from './config/config.js';
+export type { EnvConfig, ExtraValues, FromEnvOptions, LogLevel } from './config/from-env.js';
+export type { EnvVar, VarOptions } from './config/env-var.js';
+export type { NumberOptions, StringOptions, UrlOptions } from './config/var-types.js';
+export { Offload } from './decorators/offload.js';
+export type { OffloadOptions } from './offload/offload-options.js';
 export type { Middleware } from './middleware/middleware.js';
 export type { CorsOptions } from './middleware/cors.js';
 export type { LoggingOptions } from './middleware/access-log.js';

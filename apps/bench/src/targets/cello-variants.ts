@@ -10,7 +10,12 @@ interface Variant {
 }
 
 /** One entry per feature a session wants counted; the name is what CELLO_BENCH_FEATURES lists. */
-const variants: Record<string, Variant> = {};
+const variants: Record<string, Variant> = {
+  // A per-route circuit breaker on every route (issue 16): one onRequest hook and a 'close' listener per request.
+  breaker: { enable: (app) => app.enableCircuitBreaker() },
+  // Health routes only add routes: the bench's routes should cost the same as without.
+  health: { enable: (app) => app.enableHealthChecks() },
+};
 
 function chosen(): Variant[] {
   const names = (process.env.CELLO_BENCH_FEATURES ?? '').split(',').map((s) => s.trim()).filter(Boolean);

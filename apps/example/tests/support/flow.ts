@@ -249,6 +249,21 @@ export function describeFlow(backend: string, options: FlowOptions): void {
       expect(count).toBe(1);
     });
 
+    test('POST /reports/forecast runs on a worker thread (@Offload): validated here, computed there', async () => {
+      const body = { weeklySales: [12, 15, 9, 20, 14, 11, 17, 13], weeks: 4, simulations: 5000 };
+      const first = await call('POST', '/reports/forecast', { payload: body, remoteAddress: '10.0.0.40' });
+      const again = await call('POST', '/reports/forecast', { payload: body, remoteAddress: '10.0.0.40' });
+      const bad = await call('POST', '/reports/forecast', { payload: { ...body, weeks: 0 }, remoteAddress: '10.0.0.40' });
+
+      expect(first.statusCode).toBe(200);
+      const forecast = first.json();
+      expect(forecast).toMatchObject({ weeks: 4, simulations: 5000 });
+      expect(36 <= forecast.p10 && forecast.p10 <= forecast.p50 && forecast.p50 <= forecast.p90 && forecast.p90 <= 80).toBe(true);
+      expect(again.json()).toEqual(forecast); // seeded by the data: the same answer from any thread
+      expect(bad.statusCode).toBe(422);
+      expect(bad.json().details).toEqual([{ path: 'weeks', messages: ['weeks must not be less than 1'] }]);
+    });
+
     test('CORS, rate limit headers, and a stricter limit on signing in', async () => {
       const res = await call('GET', '/items', { headers: { origin: 'https://shop.example' } });
       expect(res.headers['access-control-allow-origin']).toBe('*');
@@ -304,6 +319,20 @@ export function describeFlow(backend: string, options: FlowOptions): void {
       }, 'the order to be confirmed');
       expect(order.items).toEqual([{ sku: 'ink', qty: 1, stock_left: 2 }, { sku: 'notebook', qty: 2, stock_left: 3 }]);
       expect(await (await fetch(`${base}/hello`)).json()).toEqual({ message: 'Hello, World!' });
+    });
+
+    // Last: it closes the database under the running app.
+    test('GET /health/ready checks the database, and answers 503 naming it once it is gone', async () => {
+      const ready = await call('GET', '/health/ready');
+      expect(ready.statusCode).toBe(200);
+      expect(ready.json()).toEqual({ status: 'ok', checks: { db: { status: 'ok', durationMs: expect.any(Number) } } });
+      for (const probe of ['/health/live', '/health/startup']) expect((await call('GET', probe)).json()).toEqual({ status: 'ok' });
+
+      await db.close(); // the shutdown hook later finds nothing to close
+      const down = await call('GET', '/health/ready');
+      expect(down.statusCode).toBe(503);
+      expect(down.json()).toEqual({ status: 'error', checks: { db: { status: 'error', durationMs: expect.any(Number) } } });
+      expect((await call('GET', '/health/live')).statusCode).toBe(200);
     });
   });
 }

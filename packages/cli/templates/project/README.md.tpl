@@ -7,7 +7,7 @@ npm install          # once
 npm run dev          # compile with tsc and restart on every change (http://127.0.0.1:3000/items)
 npm test             # jest, through app.inject(): no port needed
 npm run build        # tsc -b into dist/
-npm start            # runs dist/main.js; PORT and HOST set the address
+npm start            # runs dist/main.js; PORT, HOST and LOG_LEVEL set the address and the log level
 npx cello routes     # the route table of the built app
 ```
 
@@ -66,6 +66,8 @@ npx cello g middleware timing
 sent to `npm start` reaches the app, which finishes its requests, runs its shutdown hooks and
 exits 0 (without `exec` the shell would die and leave the app running). `npx cello start` stops the same way when the npm that started it exits. In a
 container, `CMD ["npm", "start"]` or `CMD ["node", "dist/main.js"]` both stop gracefully.
+Point the platform's probes at `/health/live` (liveness) and `/health/ready` (readiness: `503`
+as soon as shutdown begins, or while a check in `createApp()` fails).
 
 Compile with `tsc` (or swc), not esbuild or tsx: dependency injection reads the constructor
 parameter types that only `emitDecoratorMetadata` records.

@@ -1,3 +1,4 @@
+import { breakerDefaults, breakerSettings, type CircuitBreakerOptions } from '../breaker/breaker-options.js';
 import { isRateLimitRule, type RateLimitRule } from '../middleware/rate-limit/config.js';
 import { setRouteFlag } from '../metadata/route-flags.js';
 import { celloError } from '../errors/cello-error.js';
@@ -28,4 +29,23 @@ export function RateLimit(rule: RateLimitRule): ClassDecorator & MethodDecorator
 /** The route (or controller) is not rate limited. */
 export function SkipRateLimit(): ClassDecorator & MethodDecorator {
   return flag('rateLimit', false);
+}
+
+/**
+ * A circuit breaker for this route (or for each route of the controller), its settings over the
+ * app's `enableCircuitBreaker()` ones. Works without `enableCircuitBreaker()` too.
+ *
+ * @example
+ * @CircuitBreaker({ failureThreshold: 3, resetTimeout: 10 })
+ * @Get('/quotes') quotes() {}
+ */
+export function CircuitBreaker(options: CircuitBreakerOptions = {}): ClassDecorator & MethodDecorator {
+  // Checked now, so a bad setting points at the decorator rather than at startup.
+  breakerSettings(options, breakerDefaults, '@CircuitBreaker()');
+  return flag('circuitBreaker', Object.freeze({ ...options }));
+}
+
+/** The route (or controller) has no circuit breaker, even when the app has one. */
+export function SkipCircuitBreaker(): ClassDecorator & MethodDecorator {
+  return flag('circuitBreaker', false);
 }

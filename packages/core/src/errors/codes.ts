@@ -222,6 +222,50 @@ export const codes = {
   CELLO_ERR_MULTIPART_MISPLACED: {
     message: '%s on %s: %s',
   },
+  // Operations: health checks, circuit breaker, configuration from the environment (issue 16)
+  CELLO_ERR_HEALTH_CONFIG: {
+    message: 'Invalid health check setup: %s.',
+  },
+  CELLO_ERR_HEALTH_CHECK_FAILED: {
+    message: 'A health check failed; /health/ready answers 503 until it passes.',
+  },
+  CELLO_ERR_HEALTH_CHECK_TIMEOUT: {
+    message: 'A health check did not settle within its timeout; /health/ready answers 503 until it passes.',
+  },
+  CELLO_ERR_BREAKER_CONFIG: {
+    message: '%s: %s.',
+  },
+  CELLO_ERR_BREAKER_OPEN: {
+    status: 503,
+    message: 'The circuit breaker of a route is open: the route answers 503 without calling its handler until a probe succeeds.',
+  },
+  CELLO_ERR_CONFIG_INVALID: {
+    message: 'The environment has %s invalid variable(s):\n%s\nSet them as shown (an unset or empty variable takes its default) and start again.',
+  },
+  // --- Offloading CPU work to worker threads (@Offload) ---
+  CELLO_ERR_OFFLOAD_PARAM: {
+    message: '%s is @Offload()ed, but its parameter %s is %s, which cannot cross to a worker thread. An offloaded method may take only @Param(), @Query(), @Body(), @Header() and DTO parameters (plain data, cloned to the worker): read the values it needs with those, or keep the route on the main thread.',
+  },
+  CELLO_ERR_OFFLOAD_ROUTE: {
+    message: '@Offload() on %s: %s.',
+  },
+  CELLO_ERR_OFFLOAD_CONFIG: {
+    message: 'Invalid offload setup: %s.',
+  },
+  CELLO_ERR_OFFLOAD_MODULE: {
+    message: 'Cannot offload %s: %s.',
+  },
+  CELLO_ERR_OFFLOAD_NOT_EXPORTED: {
+    message: 'Cannot offload %s: the class %s is not exported from %s, so a worker thread cannot load it. Export it (`export class %s`).',
+  },
+  CELLO_ERR_OFFLOAD_RESULT: {
+    status: 500,
+    message: '%s returned a value a worker thread cannot send back (%s). Return plain data: objects, arrays, strings, numbers, Dates, typed arrays; no functions, class instances with private state, streams or Response objects.',
+  },
+  CELLO_ERR_OFFLOAD_WORKER_FAILED: {
+    status: 500,
+    message: 'The worker thread running %s failed: %s.',
+  },
   // Production limits and faults (issue 17): answers to requests over a limit, and the
   // process-level failures. Each answer is in the JSON error shape with its code.
   CELLO_ERR_LIMITS_CONFIG: {

@@ -46,7 +46,9 @@ export const featureOrder = {
   cors: 40,
   rateLimit: 50,
   jwt: 60,
+  circuitBreaker: 65,
   compression: 70,
   cache: 80,
   docs: 90,
+  health: 95,
 } as const;

@@ -1,6 +1,7 @@
 import type { CacheOptions, InvalidateOptions } from '../cache/cache-options.js';
 import type { GuardLike } from '../guards/guard.js';
 import type { RateLimitRule } from '../middleware/rate-limit/config.js';
+import type { CircuitBreakerOptions } from '../breaker/breaker-options.js';
 import type { HttpMethod } from '../http/methods.js';
 
 export type Constructor<T = unknown> = new (...args: any[]) => T;
@@ -35,6 +36,8 @@ export interface RouteOptions {
   public?: boolean;
   /** This route's rate limit, or `false` for none (as `@RateLimit()` / `@SkipRateLimit()`). */
   rateLimit?: RateLimitRule | false;
+  /** This route's circuit breaker settings over the app's, or `false` for none (as `@CircuitBreaker()` / `@SkipCircuitBreaker()`). */
+  circuitBreaker?: CircuitBreakerOptions | false;
   /** Cache this GET route's responses (as `@Cache()`). */
   cache?: CacheOptions;
   /** Tags to invalidate after a 2xx answer (as `@InvalidateCache()`). */

@@ -31,6 +31,8 @@ export interface CompileEnv {
   readonly cache: ResponseCache;
   /** The route's response serializer (from its `response` DTO), for bytes the cache stores. */
   readonly serialize?: ((value: unknown) => string) | null;
+  /** Called instead of the method: an `@Offload()` route's call to the worker pool. */
+  readonly offloaded?: ((...args: unknown[]) => Promise<unknown>) | undefined;
 }
 
 /** The stages a request passes through around the handler; null stages are skipped. */
@@ -179,7 +181,7 @@ function compileHandler(def: RouteDefinition, env: CompileEnv, timed: boolean): 
     explicitStatus: def.options.status !== undefined,
     streams: { live: runtime.streams, heartbeat: runtime.realtime.heartbeat, label: def.handlerName },
   };
-  const fn = def.kind === 'sse' ? sseHandler(def) : def.handler;
+  const fn = def.kind === 'sse' ? sseHandler(def) : env.offloaded ?? def.handler;
   const call = hasAsyncParams ? makeAsyncCall(fn, env.instance, binders, asyncAt) : makeCall(fn, env.instance, binders);
   // The exchange of this request: the one the guard hook made, or a new one.
   const exchange = env.early

@@ -30,6 +30,8 @@ export interface MountEnv {
   instanceOf(controller: Function): object;
   /** How long close() waits for WebSocket clients to answer the 1001, in ms. */
   readonly closeTimeoutMs: number;
+  /** The worker pool's stand-in for an `@Offload()` method (undefined: the route runs the method). */
+  offloaded?(def: RouteDefinition): ((...args: unknown[]) => Promise<unknown>) | undefined;
 }
 
 function checkSocketParam(def: RouteDefinition): void {
@@ -83,6 +85,7 @@ export function mountRoutes(table: readonly RouteDefinition[], env: MountEnv): C
         middleware: env.middleware,
         cache: env.cache,
         serialize: response !== undefined && def.cache !== null ? fastJson(response) : null,
+        offloaded: env.offloaded?.(def),
       }),
     };
     if (isMultipartRoute(def)) multipart.push(route);

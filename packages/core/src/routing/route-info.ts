@@ -1,4 +1,5 @@
 import type { CachePolicy } from '../cache/cache-options.js';
+import type { CircuitBreakerOptions } from '../breaker/breaker-options.js';
 import type { GuardLike } from '../guards/guard.js';
 import type { HttpMethod } from '../http/methods.js';
 import type { RateLimitRule } from '../middleware/rate-limit/config.js';
@@ -70,8 +71,12 @@ export interface RouteInfo {
   readonly public: boolean;
   /** The route's own rate limit; `false`: none; null: the app's. */
   readonly rateLimit: RateLimitRule | false | null;
+  /** The route's own circuit breaker settings (over the app's); `false`: none; null: the app's. */
+  readonly circuitBreaker: Readonly<CircuitBreakerOptions> | false | null;
   /** The cache policy (GET routes only), or null. */
   readonly cache: CachePolicy | null;
   /** Cache tags dropped after a 2xx answer, or null. */
   readonly invalidateTags: readonly string[] | null;
+  /** `@Offload()`: the method runs on a worker thread. */
+  readonly offload: boolean;
 }

@@ -12,6 +12,12 @@ describe('items', () => {
     expect(res.json()).toEqual({ status: 'ok' });
   });
 
+  test('GET /health/ready answers 200 while the app runs', async () => {
+    const res = await app.inject({ method: 'GET', url: '/health/ready' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ status: 'ok', checks: {} });
+  });
+
   test('creates an item and reads it back', async () => {
     const created = await app.inject({ method: 'POST', url: '/items', headers: key, payload: { name: 'pen', price: 1.5 } });
     expect(created.statusCode).toBe(201);
