@@ -230,7 +230,7 @@ export class App<S extends object = Record<string, any>> {
       frameworkErrors: options.fastify?.frameworkErrors
         ?? routerErrors(this.#features, options.maxParamLength ?? options.fastify?.routerOptions?.maxParamLength ?? limits.maxParamLength),
     } as FastifyServerOptions) as unknown as FastifyInstance;
-    applyServerLimits(this.fastify.server as Server, limits);
+    applyServerLimits(this.fastify.server as Server, limits, options);
     this.#features.add(new UrlLimit(limits.maxUrlLength));
     this.container = (options.container ?? rootContainer).createChildContainer();
     registerSingletons(this.container, (instance) => this.#lifecycle.adopt(instance));
@@ -560,7 +560,7 @@ export class App<S extends object = Record<string, any>> {
     // fastify makes the other servers of a dual-stack listen without the main one's clientError
     // handler and headersTimeout.
     for (const server of extra) {
-      applyServerLimits(server, this.#limits);
+      applyServerLimits(server, this.#limits, this.#options);
       if (server.listenerCount('clientError') === 0) {
         const handler = this.#options.fastify?.clientErrorHandler ?? clientErrorHandler(this.#limits, () => this.fastify.log);
         server.on('clientError', handler.bind(this.fastify));
@@ -653,11 +653,13 @@ export class App<S extends object = Record<string, any>> {
 }
 
 // What fastify does not set from its options: the time allowed for a request's headers. A server
-// made by the user's serverFactory keeps its own settings for what is not set here.
-function applyServerLimits(server: Server, limits: ServerLimits): void {
+// made by the user's serverFactory keeps its own settings, except those given to the App itself.
+function applyServerLimits(server: Server, limits: ServerLimits, options: AppOptions): void {
   if (typeof server?.headersTimeout !== 'number') return;
-  server.headersTimeout = limits.headersTimeoutMs;
-  server.requestTimeout = limits.requestTimeoutMs;
+  const own = options.fastify?.serverFactory !== undefined;
+  if (!own || options.headersTimeout !== undefined || options.requestTimeout !== undefined) server.headersTimeout = limits.headersTimeoutMs;
+  if (!own || options.requestTimeout !== undefined) server.requestTimeout = limits.requestTimeoutMs;
+  if (own && options.keepAliveTimeout !== undefined) server.keepAliveTimeout = limits.keepAliveTimeoutMs;
 }
 
 // Rows are data the app hands out (`app.routes()`, `ctx.route`): nothing may change them once

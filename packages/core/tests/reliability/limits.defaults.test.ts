@@ -258,3 +258,19 @@ describe('handlerTimeout: a handler that never settles', () => {
     await app.close();
   });
 });
+
+describe('a server of your own (fastify serverFactory)', () => {
+  test('keeps its own timeouts unless the App is given them', async () => {
+    const { createServer } = await import('node:http');
+    const factory = (handler: Parameters<typeof createServer>[1]) => createServer({ headersTimeout: 5_000, requestTimeout: 30_000, keepAliveTimeout: 5_000 }, handler);
+    const mine = new App({ logger: false, handleSignals: false, fastify: { serverFactory: factory as never } });
+    const server = mine.fastify.server as Server;
+    expect([server.headersTimeout, server.requestTimeout, server.keepAliveTimeout]).toEqual([5_000, 30_000, 5_000]);
+    await mine.close();
+
+    const told = new App({ logger: false, handleSignals: false, requestTimeout: 20, headersTimeout: 4, keepAliveTimeout: 61, fastify: { serverFactory: factory as never } });
+    const toldServer = told.fastify.server as Server;
+    expect([toldServer.headersTimeout, toldServer.requestTimeout, toldServer.keepAliveTimeout]).toEqual([4_000, 20_000, 61_000]);
+    await told.close();
+  });
+});
