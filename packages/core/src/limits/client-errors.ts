@@ -37,8 +37,8 @@ export function clientErrorHandler(limits: ServerLimits, log: () => FastifyBaseL
       socket.destroy();
       return;
     }
-    socket.end(reply);
-    // end() flushes the answer first; a client that never reads must not keep the socket.
-    setTimeout(() => socket.destroy(), 1000).unref();
+    // Closed as soon as the answer is flushed: waiting for the client to close its side would
+    // let a client that never reads (slowloris) keep the socket.
+    socket.end(reply, () => socket.destroy());
   };
 }
