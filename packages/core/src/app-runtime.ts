@@ -21,6 +21,8 @@ export interface AppRuntime {
   readonly streams: LiveStreams;
   /** WebSocket message limit and SSE heartbeat defaults. */
   readonly realtime: RealtimeSettings;
+  /** The app-wide `handlerTimeout`, in ms (0: none). */
+  readonly handlerTimeoutMs: number;
   /** Limits and storage for multipart bodies (`new App({ multipart })`). */
   readonly multipart: ResolvedMultipartOptions;
   /** The storage requests run in (`new App({ requestContext: true })`), or null: routes never enter one. */

@@ -14,6 +14,8 @@ import { CacheStage } from '../cache/cache-stage.js';
 import type { ResponseCache } from '../cache/response-cache.js';
 import { Response } from '../http/response.js';
 import { sseHandler } from '../realtime/sse-route.js';
+import { withHandlerTimeout } from '../limits/handler-timeout.js';
+import { routeHandlerTimeoutMs } from '../limits/server-limits.js';
 import { paramKinds } from './params/kinds.js';
 import type { Binder, BinderPlan } from './params/param-kind.js';
 import type { RouteDefinition } from './route-table.js';
@@ -32,6 +34,8 @@ export interface CompileEnv {
   readonly cache: ResponseCache;
   /** The route's response serializer (from its `response` DTO), for bytes the cache stores. */
   readonly serialize?: ((value: unknown) => string) | null;
+  /** Called instead of the method: an `@Offload()` route's call to the worker pool. */
+  readonly offloaded?: ((...args: unknown[]) => Promise<unknown>) | undefined;
 }
 
 /** The stages a request passes through around the handler; null stages are skipped. */
@@ -161,6 +165,14 @@ function makeInvalidate(tags: readonly string[] | null, cache: ResponseCache, po
  * `finish(result)` or `fail(error)`.
  */
 export function compileRoute(def: RouteDefinition, env: CompileEnv): RouteHandlerMethod {
+  const timeoutMs = routeHandlerTimeoutMs(def.options.handlerTimeout, def.handlerName) ?? env.runtime.handlerTimeoutMs;
+  const handler = compileHandler(def, env, timeoutMs > 0);
+  return timeoutMs > 0 ? withHandlerTimeout(handler, timeoutMs) : handler;
+}
+
+// `timed`: the route has a handlerTimeout, so every request gets an exchange the timeout can
+// settle, found on the request.
+function compileHandler(def: RouteDefinition, env: CompileEnv, timed: boolean): RouteHandlerMethod {
   const runtime = env.runtime;
   const storage = runtime.context;
   const blocking = runtime.blocking;
@@ -170,19 +182,21 @@ export function compileRoute(def: RouteDefinition, env: CompileEnv): RouteHandle
   const asyncAt = plans.map((p) => p.isAsync);
   const hasAsyncParams = asyncAt.includes(true);
   // With the request context on, every route has an exchange: it is what `current()` returns.
-  const needsContext = storage !== null || env.early || plans.some((p) => p.needsContext);
+  const needsContext = storage !== null || env.early || timed || plans.some((p) => p.needsContext);
   const policy: ResultPolicy = {
     status: def.options.status ?? 200,
     explicitStatus: def.options.status !== undefined,
     streams: { live: runtime.streams, heartbeat: runtime.realtime.heartbeat, label: def.handlerName },
   };
-  const method = def.kind === 'sse' ? sseHandler(def) : def.handler;
+  const method = def.kind === 'sse' ? sseHandler(def) : env.offloaded ?? def.handler;
   const fn = blocking !== null ? timedHandler(method, label, blocking) : method;
   const call = hasAsyncParams ? makeAsyncCall(fn, env.instance, binders, asyncAt) : makeCall(fn, env.instance, binders);
   // The exchange of this request: the one the guard hook made, or a new one.
   const made = env.early
     ? (request: FastifyRequest, reply: FastifyReply) => request.celloExchange?.claim() ?? new Exchange(request, reply, def, runtime)
-    : (request: FastifyRequest, reply: FastifyReply) => new Exchange(request, reply, def, runtime);
+    : timed
+      ? (request: FastifyRequest, reply: FastifyReply) => (request.celloExchange = new Exchange(request, reply, def, runtime))
+      : (request: FastifyRequest, reply: FastifyReply) => new Exchange(request, reply, def, runtime);
   // In the request context the wrapper has made it already (it is the store).
   const exchange = storage === null ? made : (request: FastifyRequest) => request.celloExchange!;
   const handler = compileShape(def, { env, runtime, call, fn, binders, asyncAt, hasAsyncParams, needsContext, policy, exchange, isAsync: isAsyncFunction(method) });

@@ -15,6 +15,7 @@ import { celloError } from '../errors/cello-error.js';
 import { mountWebSocketRoutes, type WebSocketFastifyRoute } from '../realtime/websocket-mount.js';
 import { compileWebSocketRoute } from '../realtime/websocket-route.js';
 import { compileRoute } from './compile-route.js';
+import { routeBodyLimit } from '../limits/server-limits.js';
 import type { MethodIndex } from './method-index.js';
 import type { RouteDefinition } from './route-table.js';
 
@@ -30,6 +31,8 @@ export interface MountEnv {
   instanceOf(controller: Function): object;
   /** How long close() waits for WebSocket clients to answer the 1001, in ms. */
   readonly closeTimeoutMs: number;
+  /** The worker pool's stand-in for an `@Offload()` method (undefined: the route runs the method). */
+  offloaded?(def: RouteDefinition): ((...args: unknown[]) => Promise<unknown>) | undefined;
 }
 
 function checkSocketParam(def: RouteDefinition): void {
@@ -69,10 +72,12 @@ export function mountRoutes(table: readonly RouteDefinition[], env: MountEnv): C
     if (early.length > 0) onRequest.push(guardHook(early, def, env.runtime));
     fastPath?.add(def, !env.features.allowsFastPath(def));
     const response = def.schemas.response;
+    const bodyLimit = routeBodyLimit(def.options.bodyLimit, def.handlerName);
     const route: RouteOptions = {
       method: [...def.methods],
       url: def.path,
       ...(response === undefined ? {} : { schema: { response: { '2xx': response } } }),
+      ...(bodyLimit === undefined ? {} : { bodyLimit }),
       ...hooks,
       ...(onRequest.length > 0 ? { onRequest } : {}),
       handler: compileRoute(def, {
@@ -83,6 +88,7 @@ export function mountRoutes(table: readonly RouteDefinition[], env: MountEnv): C
         middleware: env.middleware,
         cache: env.cache,
         serialize: response !== undefined && def.cache !== null ? fastJson(response) : null,
+        offloaded: env.offloaded?.(def),
       }),
     };
     if (isMultipartRoute(def)) multipart.push(route);
