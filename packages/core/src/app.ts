@@ -218,6 +218,8 @@ export class App<S extends object = Record<string, any>> {
   #cleanClose = true;
   #removeSignalHandlers: (() => void) | undefined;
   #removeUncaughtHandlers: (() => void) | undefined;
+  /** The request context's storage when `requestContext: true`: it names the request an uncaught error came from. */
+  #requestStorage: ReturnType<typeof requestStorage> | null = null;
   #workers: WorkerSupervisor | undefined;
 
   constructor(options: AppOptions = {}) {
@@ -225,6 +227,7 @@ export class App<S extends object = Record<string, any>> {
     const { port, host, logLevel, workers, nodeEnv, redisUrl, databaseUrl, extra } = options;
     this.config = Object.freeze({ port, host, logLevel, workers, nodeEnv, redisUrl, databaseUrl, extra });
     const storage = options.requestContext === true ? requestStorage() : null;
+    this.#requestStorage = storage;
     const logFields = storage === null ? null : new RequestLogFields(storage);
     const limits = resolveLimits(options, options.fastify ?? {});
     this.#limits = limits;
@@ -615,7 +618,9 @@ export class App<S extends object = Record<string, any>> {
 
   #handleSignals(): void {
     if (this.#options.handleUncaughtErrors !== false && this.#removeUncaughtHandlers === undefined) {
+      const storage = this.#requestStorage;
       this.#removeUncaughtHandlers = handleUncaughtErrors({
+        ...(storage === null ? {} : { requestId: () => storage.getStore()?.request.id }),
         close: () => this.close().then(() => this.#cleanClose),
         describePending: () => `${openConnections(this.fastify)} open connection(s), ${this.#work.size} request(s) still running a handler, cleanup or background tasks`,
         timeoutMs: this.#shutdownTimeoutMs(),

@@ -46,6 +46,18 @@ describe('an uncaught error in app code (a real child process)', () => {
     child.kill();
   });
 
+  test('with requestContext on, the fatal line names the request whose code failed', async () => {
+    const { lines, next, exited } = start({ REQUEST_CONTEXT: '1' });
+    const url = (await next(/^listening /)).split(' ')[1]!;
+    const answer = await fetch(`${url}/throw-later`, { headers: { 'x-request-id': 'req-crash-1' } });
+    expect(answer.status).toBe(200);
+    expect(await exited).toBe(1);
+    expect(logged(lines, 'CELLO_ERR_LIFECYCLE_UNCAUGHT')[0]).toMatchObject({
+      reqId: answer.headers.get('x-request-id') ?? expect.any(String),
+      msg: expect.stringMatching(/^uncaught exception in request \S+: boom in a timer$/),
+    });
+  });
+
   test('an unhandled rejection: the same', async () => {
     const { lines, next, exited } = start();
     const url = (await next(/^listening /)).split(' ')[1]!;
