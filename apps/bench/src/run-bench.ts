@@ -14,6 +14,7 @@ import { runInstrPhase } from './runner/run-instr.js';
 import { runLoadPhase } from './runner/run-load.js';
 import { runWorkersPhase, workersSection } from './runner/run-workers.js';
 import { realtimeSection, runRealtimePhase } from './runner/run-realtime.js';
+import { offloadSection, runOffloadPhase } from './runner/run-offload.js';
 import { scenarios as allScenarios } from './scenarios.js';
 import { targets as allTargets } from './target-registry.js';
 
@@ -32,6 +33,10 @@ const help = `usage: npm run bench -- [flags]      (npm run bench:instr = --only
   --workers 2           worker processes for --only-workers
   --only-realtime       only the realtime benchmark: WebSocket echo vs plain ws, SSE vs
                         hand-written node:http (uses --rounds, --seconds, --warmup)
+  --only-offload        only the offload benchmark: GET /hello's p99 while a ~20 ms CPU route is
+                        busy, on the event loop and with @Offload (uses --rounds, --seconds, --warmup)
+  --offload-work-ms 20  offload: CPU per call of the busy route
+  --offload-clients 2   offload: clients calling the busy route back to back
   --ws-connections 8    realtime: WebSocket clients
   --ws-window 16        realtime: messages each client keeps in flight
   --sse-streams 4       realtime: concurrent SSE streams
@@ -67,6 +72,9 @@ async function main(): Promise<number> {
       'only-workers': { type: 'boolean', default: false },
       workers: { type: 'string', default: '2' },
       'only-realtime': { type: 'boolean', default: false },
+      'only-offload': { type: 'boolean', default: false },
+      'offload-work-ms': { type: 'string', default: '20' },
+      'offload-clients': { type: 'string', default: '2' },
       'ws-connections': { type: 'string', default: '8' },
       'ws-window': { type: 'string', default: '16' },
       'sse-streams': { type: 'string', default: '4' },
@@ -85,6 +93,7 @@ async function main(): Promise<number> {
     return 0;
   }
   if (o['only-realtime']) return realtime(o);
+  if (o['only-offload']) return offload(o);
   const targets = list(allTargets, o.targets, 'target');
   const scenarios = list(allScenarios, o.scenarios, 'scenario');
   const log = (line: string) => console.error(line);
@@ -204,6 +213,27 @@ async function realtime(o: Record<string, string | boolean | undefined>): Promis
     log(`wrote ${file}`);
   }
   return 0;
+}
+
+async function offload(o: Record<string, string | boolean | undefined>): Promise<number> {
+  const log = (line: string) => console.error(line);
+  const machine = describeMachine();
+  const results = await runOffloadPhase({
+    rounds: Number(o.rounds),
+    seconds: Number(o.seconds),
+    warmupSeconds: Number(o.warmup),
+    workMs: Number(o['offload-work-ms']),
+    workClients: Number(o['offload-clients']),
+    log,
+  });
+  const block = offloadSection(results, machine.nproc, machine.date);
+  console.log(['', machineSection(machine), '', block].join('\n'));
+  if (!o['no-write']) {
+    const file = join(benchRoot, 'BENCHMARKS.md');
+    updateBenchmarksFile(file, { offload: block });
+    log(`wrote ${file}`);
+  }
+  return results.modes.inline.bad + results.modes.offload.bad > 0 ? 1 : 0;
 }
 
 main().then(

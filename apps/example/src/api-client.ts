@@ -8,6 +8,7 @@ import type { HealthController } from './controllers/health-controller.js';
 import type { ItemsController } from './controllers/items-controller.js';
 import type { OrdersController } from './controllers/orders-controller.js';
 import type { ProfileController } from './controllers/profile-controller.js';
+import type { ReportsController } from './controllers/reports-controller.js';
 import type { UsersController } from './controllers/users-controller.js';
 import type { WebhooksController } from './controllers/webhooks-controller.js';
 import type { OrderCreated } from './dtos/order-created.js';
@@ -271,6 +272,10 @@ export function createClient(baseUrl: string, options: ClientOptions = {}) {
       create: (...args: Args<{ query: QueryValues | undefined; body: Sent<Arg<OrdersController, 'create', 0>> }>) => call<Out<OrdersController, 'create', Received<OrderCreated>>>('POST', '/orders', args[0]),
       /** GET /orders/{id}: One of your orders */
       get: (...args: Args<{ params: { id: PathValue<Arg<OrdersController, 'get', 0>> }; query: QueryValues | undefined }>) => call<Out<OrdersController, 'get'>>('GET', '/orders/{id}', args[0]),
+    },
+    reports: {
+      /** POST /reports/forecast: Demand forecast by bootstrap simulation (runs on a worker thread) */
+      forecast: (...args: Args<{ body: Sent<Arg<ReportsController, 'forecast', 0>> }>) => call<Out<ReportsController, 'forecast'>>('POST', '/reports/forecast', args[0]),
     },
     webhooks: {
       /** POST /webhooks: Receive a signed event (x-signature: sha256=<hex HMAC of the body>) */

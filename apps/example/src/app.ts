@@ -7,6 +7,7 @@ import { HealthController } from './controllers/health-controller.js';
 import { ItemsController } from './controllers/items-controller.js';
 import { OrdersController } from './controllers/orders-controller.js';
 import { ProfileController } from './controllers/profile-controller.js';
+import { ReportsController } from './controllers/reports-controller.js';
 import { UsersController } from './controllers/users-controller.js';
 import { WebhooksController } from './controllers/webhooks-controller.js';
 import { Database } from './db/database.js';
@@ -25,9 +26,11 @@ export function createApp(options: CreateAppOptions = {}): App {
   const config = options.config ?? configFromEnv();
   const app = new App({
     ...config.server,
-    controllers: [HealthController, AuthController, UsersController, ProfileController, ItemsController, OrdersController, WebhooksController],
+    controllers: [HealthController, AuthController, UsersController, ProfileController, ItemsController, OrdersController, ReportsController, WebhooksController],
     logger: options.logger,
     handleSignals: options.handleSignals,
+    // POST /reports/forecast runs on this pool of worker threads (@Offload).
+    offload: { minThreads: 1, maxThreads: 2, idleTimeout: 30 },
   });
 
   // Services inject `Database` and `@Inject(kConfig)`; registered here because both depend on

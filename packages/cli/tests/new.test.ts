@@ -31,6 +31,37 @@ export class OrdersController {
 }
 `;
 
+// An @Offload route added to a generated project: the worker thread loads the project's build.
+const reportsController = `import { Controller, Get, HttpError, Offload, Query } from '@cello/core';
+import { isMainThread } from 'node:worker_threads';
+
+@Controller('/reports')
+export class ReportsController {
+  @Get('/sum')
+  @Offload()
+  sum(@Query('below') below: number) {
+    if (below > 1_000_000) throw HttpError.badRequest('below is at most 1000000');
+    let total = 0;
+    for (let i = 0; i < below; i++) total += i;
+    return { total, isMainThread };
+  }
+}
+`;
+
+const getReports = `const { App } = require('@cello/core');
+const { ReportsController } = require('./dist/reports.controller.js');
+(async () => {
+  const app = new App({ controllers: [ReportsController], logger: false, handleSignals: false });
+  const out = [];
+  for (const url of ['/reports/sum?below=10', '/reports/sum?below=2000000']) {
+    const res = await app.inject(url);
+    out.push({ status: res.statusCode, body: res.json() });
+  }
+  await app.close();
+  console.log(JSON.stringify(out));
+})().catch((err) => { console.error(err); process.exit(1); });
+`;
+
 const postOrders = `const { App } = require('@cello/core');
 const { OrdersController } = require('./dist/orders.controller.js');
 (async () => {
@@ -60,6 +91,8 @@ describe('cello new', () => {
     }
     writeFileSync(join(project, 'src', 'orders.controller.ts'), orderController);
     writeFileSync(join(project, 'post-orders.cjs'), postOrders);
+    writeFileSync(join(project, 'src', 'reports.controller.ts'), reportsController);
+    writeFileSync(join(project, 'get-reports.cjs'), getReports);
 
     for (const script of ['build', 'test', 'typecheck']) {
       const result = await run('npm', ['run', script], { cwd: project });
@@ -72,6 +105,14 @@ describe('cello new', () => {
     expect(JSON.parse(orders.stdout)).toEqual([
       { status: 422, body: { statusCode: 422, error: 'Unprocessable Entity', message: 'Validation failed', details: [{ path: 'items[0].qty', messages: ['qty must not be less than 1'] }] } },
       { status: 201, body: { lines: 1, instances: true } },
+    ]);
+
+    // @Offload in the project's build: computed on a worker thread, an HttpError kept as a 400.
+    const reports = await run(process.execPath, ['get-reports.cjs'], { cwd: project });
+    if (reports.code !== 0) throw new Error(`get-reports failed:\n${reports.stdout}\n${reports.stderr}`);
+    expect(JSON.parse(reports.stdout)).toEqual([
+      { status: 200, body: { total: 45, isMainThread: false } },
+      { status: 400, body: { statusCode: 400, error: 'Bad Request', message: 'below is at most 1000000' } },
     ]);
 
     const routes = await run('npx', ['cello', 'routes'], { cwd: project });

@@ -9,10 +9,13 @@ import Fastify, {
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import type { AppRuntime } from './app-runtime.js';
+import { BlockingDetector, blockingDetectionByDefault, type BlockingDetectionOptions } from './blocking/blocking-detector.js';
 import { CircuitBreakers } from './breaker/circuit-breaker-feature.js';
 import type { CircuitBreakerOptions } from './breaker/breaker-options.js';
 import { CacheFeature } from './cache/cache-feature.js';
 import type { LogLevel } from './config/from-env.js';
+import { RequestLogFields } from './context/log-fields.js';
+import { requestStorage } from './context/request-storage.js';
 import type { CacheFastPath } from './cache/fast-path.js';
 import { ResponseCache, type CacheSetup } from './cache/response-cache.js';
 import type { Dependency } from './di/dependency.js';
@@ -33,6 +36,10 @@ import { drainServers, openConnections, serverBindings } from './lifecycle/drain
 import { Lifecycle, type LifecycleEvent, type LifecycleHook } from './lifecycle/hooks.js';
 import { PendingWork } from './lifecycle/pending-work.js';
 import { handleSignals } from './lifecycle/signals.js';
+import { handleUncaughtErrors } from './lifecycle/uncaught-errors.js';
+import { clientErrorHandler } from './limits/client-errors.js';
+import { resolveLimits, type LimitOptions, type ServerLimits } from './limits/server-limits.js';
+import { UrlLimit } from './limits/url-limit.js';
 import type { Constructor, RouteOptions } from './metadata/types.js';
 import { AccessLog, type LoggingOptions } from './middleware/access-log.js';
 import { Compression, type CompressionOptions } from './middleware/compression.js';
@@ -59,6 +66,8 @@ import { routeSchemas } from './routing/route-schemas.js';
 import type { RouteDefinition } from './routing/route-table.js';
 import { scanController } from './routing/scan-controllers.js';
 import { workerCount, type WorkersOption } from './workers/options.js';
+import { OffloadPool } from './offload/offload-pool.js';
+import type { OffloadOptions } from './offload/offload-options.js';
 import { isClusterPrimary, killGraceMs, superviseWorkers, type WorkerSupervisor } from './workers/supervisor.js';
 import { exitAfterFailedStart, followPrimary } from './workers/worker.js';
 import { HealthChecks } from './health/health-checks.js';
@@ -71,7 +80,7 @@ import { Tracing } from './tracing/tracing.js';
 import type { TracingOptions } from './tracing/tracing-options.js';
 import { realtimeSettings, type SseOptions, type WebSocketOptions } from './realtime/realtime-options.js';
 
-export interface AppOptions {
+export interface AppOptions extends LimitOptions {
   /** Controller classes; more can be added with `register()` before the app starts. */
   controllers?: Constructor[];
   /**
@@ -79,8 +88,6 @@ export interface AppOptions {
    * logger instance.
    */
   logger?: boolean | FastifyServerOptions['logger'] | FastifyBaseLogger;
-  /** Largest accepted body, in bytes (default 1 MiB). */
-  bodyLimit?: number;
   /**
    * Trust `X-Forwarded-*` from these proxy addresses: `'loopback'`, `'uniquelocal'`, IPs/CIDRs
    * (string or list), a function, or `true` (anyone). A hop count is refused (CELLO_ERR_APP_TRUST_PROXY).
@@ -90,6 +97,12 @@ export interface AppOptions {
   shutdownTimeout?: number;
   /** Close gracefully on SIGINT/SIGTERM once listening (default true). */
   handleSignals?: boolean;
+  /**
+   * Once listening, an uncaught exception or unhandled rejection is logged (with the request id
+   * where known), the app closes gracefully (up to `shutdownTimeout`) and the process exits 1
+   * (default true).
+   */
+  handleUncaughtErrors?: boolean;
   /** Parent container for the app's own child container (default: tsyringe's root). */
   container?: DependencyContainer;
   /** WebSocket routes: `maxPayload`, the largest message in bytes (default 1 MiB; over it the socket closes with 1009). */
@@ -102,6 +115,18 @@ export interface AppOptions {
    * 'memory'). Over a limit is 413.
    */
   multipart?: MultipartOptions;
+  /**
+   * Run each request inside an AsyncLocalStorage, so `RequestContext.current()` finds it from
+   * any code the request started (awaits, timers, emitters, background tasks, cleanups) and
+   * `app.log` lines written there carry its `reqId`. Off by default: then no route pays for it.
+   */
+  requestContext?: boolean;
+  /**
+   * The worker thread pool of `@Offload()` routes: `minThreads` (default 1), `maxThreads`
+   * (default: CPUs - 1), `idleTimeout` in seconds (default 30). Started at startup only when a
+   * route is offloaded.
+   */
+  offload?: OffloadOptions;
   /** Extra fastify options, for what Cello does not cover itself. */
   fastify?: Omit<FastifyServerOptions, 'logger' | 'bodyLimit' | 'trustProxy'>;
   /** The port `listen()` uses when it is given none (default 3000). `Config.fromEnv()` reads it from PORT. */
@@ -144,10 +169,17 @@ function isLoggerInstance(value: unknown): value is FastifyBaseLogger {
     && typeof (value as FastifyBaseLogger).info === 'function';
 }
 
-function loggerOptions(logger: AppOptions['logger'], level: LogLevel | undefined): Partial<FastifyServerOptions> {
+type Mixin = (merge: object, level: number, logger?: unknown) => object;
+
+// `mixin`: the request context's log fields. A logger instance made by the user is taken as
+// it is (pino cannot add a mixin to an existing logger); pino options get it added.
+function loggerOptions(logger: AppOptions['logger'], level: LogLevel | undefined, mixin: Mixin | undefined): Partial<FastifyServerOptions> {
   if (isLoggerInstance(logger)) return { loggerInstance: logger };
-  if (logger === undefined || logger === true) return { logger: { level: level ?? process.env.LOG_LEVEL ?? 'info' } };
-  return { logger: logger as FastifyServerOptions['logger'] };
+  if (logger === undefined || logger === true) return { logger: { level: level ?? process.env.LOG_LEVEL ?? 'info', ...(mixin ? { mixin } : {}) } };
+  if (mixin === undefined || logger === false || logger === null || typeof logger !== 'object') return { logger: logger as FastifyServerOptions['logger'] };
+  const own = (logger as { mixin?: Mixin }).mixin;
+  const both: Mixin = own === undefined ? mixin : (merge, lvl, log) => ({ ...mixin(merge, lvl, log), ...own(merge, lvl, log) });
+  return { logger: { ...(logger as object), mixin: both } as FastifyServerOptions['logger'] };
 }
 
 /**
@@ -184,6 +216,7 @@ export class App<S extends object = Record<string, any>> {
   #requestCounter = 0;
   #fastPath: CacheFastPath | null = null;
   readonly #options: AppOptions;
+  readonly #limits: ServerLimits;
   readonly #runtime: AppRuntime;
   #state: State = 'configuring';
   #table: RouteDefinition[] | undefined;
@@ -192,16 +225,28 @@ export class App<S extends object = Record<string, any>> {
   // False once close() cut work at shutdownTimeout or a shutdown step failed (exit code 1 on a signal).
   #cleanClose = true;
   #removeSignalHandlers: (() => void) | undefined;
+  #removeUncaughtHandlers: (() => void) | undefined;
+  /** The request context's storage when `requestContext: true`: it names the request an uncaught error came from. */
+  #requestStorage: ReturnType<typeof requestStorage> | null = null;
   #workers: WorkerSupervisor | undefined;
 
   constructor(options: AppOptions = {}) {
     this.#options = options;
     const { port, host, logLevel, workers, nodeEnv, redisUrl, databaseUrl, extra } = options;
     this.config = Object.freeze({ port, host, logLevel, workers, nodeEnv, redisUrl, databaseUrl, extra });
+    const storage = options.requestContext === true ? requestStorage() : null;
+    this.#requestStorage = storage;
+    const logFields = storage === null ? null : new RequestLogFields(storage);
+    const limits = resolveLimits(options, options.fastify ?? {});
+    this.#limits = limits;
     this.fastify = Fastify({
       ...options.fastify,
-      ...loggerOptions(options.logger, options.logLevel),
-      bodyLimit: options.bodyLimit ?? 1024 * 1024,
+      ...loggerOptions(options.logger, options.logLevel, logFields?.mixin),
+      bodyLimit: limits.bodyLimit,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      http: { ...(options.fastify as { http?: object } | undefined)?.http, maxHeaderSize: limits.maxHeaderSize, connectionsCheckingInterval: limits.checkIntervalMs },
+      clientErrorHandler: options.fastify?.clientErrorHandler ?? clientErrorHandler(limits, () => this.fastify.log),
       trustProxy: checkTrustProxy(options.trustProxy),
       // Access logs are enableLogging()'s job; fastify's own per-request lines stay off.
       logController: new LogController({ disableRequestLogging: true }),
@@ -210,10 +255,12 @@ export class App<S extends object = Record<string, any>> {
         const ids = this.#features.get('requestId') as RequestIds | undefined;
         return ids ? ids.idFor(raw) : `req-${(this.#requestCounter++).toString(36)}`;
       },
-      routerOptions: { ignoreTrailingSlash: true, ...options.fastify?.routerOptions },
+      routerOptions: { ignoreTrailingSlash: true, ...options.fastify?.routerOptions, maxParamLength: options.maxParamLength ?? options.fastify?.routerOptions?.maxParamLength ?? limits.maxParamLength },
       frameworkErrors: options.fastify?.frameworkErrors
-        ?? routerErrors(this.#features, options.fastify?.routerOptions?.maxParamLength ?? options.fastify?.maxParamLength ?? 100),
+        ?? routerErrors(this.#features, options.maxParamLength ?? options.fastify?.routerOptions?.maxParamLength ?? limits.maxParamLength),
     } as FastifyServerOptions) as unknown as FastifyInstance;
+    applyServerLimits(this.fastify.server as Server, limits, options);
+    this.#features.add(new UrlLimit(limits.maxUrlLength));
     this.container = (options.container ?? rootContainer).createChildContainer();
     registerSingletons(this.container, (instance) => this.#lifecycle.adopt(instance));
     this.#features.add(new CacheFeature(this.cache));
@@ -240,6 +287,10 @@ export class App<S extends object = Record<string, any>> {
       streams: new LiveStreams(),
       realtime: realtimeSettings(options.websocket, options.sse),
       multipart: resolveMultipartOptions(options.multipart),
+      context: storage,
+      logFields,
+      blocking: blockingDetectionByDefault(options.nodeEnv) ? new BlockingDetector(this.fastify.log) : null,
+      handlerTimeoutMs: limits.handlerTimeoutMs,
       observer: this.#observer,
     };
     this.register(...(options.controllers ?? []));
@@ -374,6 +425,21 @@ export class App<S extends object = Record<string, any>> {
   enableCache(setup: CacheSetup = {}): this {
     this.#assertConfiguring('enableCache()');
     this.cache.configure(setup);
+    return this;
+  }
+
+  /**
+   * Times each synchronous stretch a route runs (each guard, each dependency up to its first
+   * `await`, the handler up to its first `await`) and logs a warning naming the route, the stage
+   * and the time when one is over `thresholdMs` (default 50), at most once a minute per route
+   * and stage. On by default unless `NODE_ENV=production`; `false` turns it off.
+   *
+   * @example
+   * app.enableBlockingDetection({ thresholdMs: 20 });
+   */
+  enableBlockingDetection(options: BlockingDetectionOptions | false = {}): this {
+    this.#assertConfiguring('enableBlockingDetection()');
+    this.#runtime.blocking = options === false ? null : new BlockingDetector(this.log, options);
     return this;
   }
 
@@ -521,6 +587,8 @@ export class App<S extends object = Record<string, any>> {
     // A route-level @RateLimit needs a limiter even when the app has no default limit.
     if (this.#features.get('rateLimit') === undefined && table.some((def) => def.rateLimit)) this.#features.add(new RateLimiter(null, {}, this.#observer));
     if (this.#features.get('circuitBreaker') === undefined && table.some((def) => def.circuitBreaker)) this.#features.add(new CircuitBreakers(null, this.log));
+    const offload = await OffloadPool.forRoutes(table, this.#options.offload, this.#shutdownTimeoutMs());
+    if (offload !== null) this.#features.add(offload);
     const fastPath = mountRoutes(table, {
       fastify: this.fastify,
       runtime: this.#runtime,
@@ -531,6 +599,7 @@ export class App<S extends object = Record<string, any>> {
       methodIndex: this.#methodIndex,
       instanceOf: (ctor) => instances.get(ctor)!,
       closeTimeoutMs: this.#shutdownTimeoutMs(),
+      offloaded: offload === null ? undefined : (def) => offload.handlerFor(def),
     });
     for (const def of table) freezeRow(def);
     Object.freeze(table);
@@ -570,6 +639,15 @@ export class App<S extends object = Record<string, any>> {
       throw err;
     }
     const extra = serverBindings(this.fastify).slice(1);
+    // fastify makes the other servers of a dual-stack listen without the main one's clientError
+    // handler and headersTimeout.
+    for (const server of extra) {
+      applyServerLimits(server, this.#limits, this.#options);
+      if (server.listenerCount('clientError') === 0) {
+        const handler = this.#options.fastify?.clientErrorHandler ?? clientErrorHandler(this.#limits, () => this.fastify.log);
+        server.on('clientError', handler.bind(this.fastify));
+      }
+    }
     if (this.#fastPath !== null) for (const server of extra) this.#installFastPath(server);
     // @fastify/websocket listens for upgrades on the main server only; a dual-stack listen
     // ('localhost': ::1 and 127.0.0.1) must take WebSockets on both.
@@ -582,6 +660,16 @@ export class App<S extends object = Record<string, any>> {
   }
 
   #handleSignals(): void {
+    if (this.#options.handleUncaughtErrors !== false && this.#removeUncaughtHandlers === undefined) {
+      const storage = this.#requestStorage;
+      this.#removeUncaughtHandlers = handleUncaughtErrors({
+        ...(storage === null ? {} : { requestId: () => storage.getStore()?.request.id }),
+        close: () => this.close().then(() => this.#cleanClose),
+        describePending: () => `${openConnections(this.fastify)} open connection(s), ${this.#work.size} request(s) still running a handler, cleanup or background tasks`,
+        timeoutMs: this.#shutdownTimeoutMs(),
+        log: this.log,
+      });
+    }
     if (this.#options.handleSignals !== false && this.#removeSignalHandlers === undefined) {
       this.#removeSignalHandlers = handleSignals({
         close: () => this.close().then(() => this.#cleanClose),
@@ -634,6 +722,8 @@ export class App<S extends object = Record<string, any>> {
       // Removed only now: a second signal during the drain must still force the exit.
       this.#removeSignalHandlers?.();
       this.#removeSignalHandlers = undefined;
+      this.#removeUncaughtHandlers?.();
+      this.#removeUncaughtHandlers = undefined;
     }
   }
 
@@ -644,6 +734,16 @@ export class App<S extends object = Record<string, any>> {
   #assertConfiguring(what: string): void {
     if (this.#state !== 'configuring') throw celloError('CELLO_ERR_ROUTE_AFTER_START', [what]);
   }
+}
+
+// What fastify does not set from its options: the time allowed for a request's headers. A server
+// made by the user's serverFactory keeps its own settings, except those given to the App itself.
+function applyServerLimits(server: Server, limits: ServerLimits, options: AppOptions): void {
+  if (typeof server?.headersTimeout !== 'number') return;
+  const own = options.fastify?.serverFactory !== undefined;
+  if (!own || options.headersTimeout !== undefined || options.requestTimeout !== undefined) server.headersTimeout = limits.headersTimeoutMs;
+  if (!own || options.requestTimeout !== undefined) server.requestTimeout = limits.requestTimeoutMs;
+  if (own && options.keepAliveTimeout !== undefined) server.keepAliveTimeout = limits.keepAliveTimeoutMs;
 }
 
 // Rows are data the app hands out (`app.routes()`, `ctx.route`): nothing may change them once

@@ -44,6 +44,7 @@ export { codes as errorCodes } from './errors/codes.js';
 export type { CelloErrorCode } from './errors/codes.js';
 
 export { RequestContext } from './di/request-context.js';
+export type { BlockingDetectionOptions, BlockedStretch } from './blocking/blocking-detector.js';
 export { Depends } from './di/depends.js';
 export type { Dependency, DependencyValue, DependsOptions } from './di/dependency.js';
 export { BackgroundTasks } from './background/background-tasks.js';
@@ -65,6 +66,8 @@ export { Config } from './config/config.js';
 export type { EnvConfig, ExtraValues, FromEnvOptions, LogLevel } from './config/from-env.js';
 export type { EnvVar, VarOptions } from './config/env-var.js';
 export type { NumberOptions, StringOptions, UrlOptions } from './config/var-types.js';
+export { Offload } from './decorators/offload.js';
+export type { OffloadOptions } from './offload/offload-options.js';
 export type { Middleware } from './middleware/middleware.js';
 export type { CorsOptions } from './middleware/cors.js';
 export type { LoggingOptions } from './middleware/access-log.js';

@@ -274,7 +274,7 @@ describe('request errors', () => {
 
     expect(res.statusCode).toBe(413);
     // fastify's own framework errors keep their message.
-    expect(res.json()).toEqual({ statusCode: 413, error: 'Payload Too Large', message: 'Request body is too large' });
+    expect(res.json()).toEqual({ statusCode: 413, error: 'Payload Too Large', message: 'Request body is too large', code: 'CELLO_ERR_BODY_TOO_LARGE' });
   });
 
   test('accepts a body under bodyLimit', async () => {

@@ -45,7 +45,7 @@ describe('answers the router gives before any route runs', () => {
   test('a path parameter over maxParamLength is 414 in the JSON error shape, not echoing the URL', async () => {
     const res = await rawGet(port, `/items/${'a'.repeat(200)}`);
     expect(res.status).toBe(414);
-    expect(JSON.parse(res.body)).toEqual({ statusCode: 414, error: 'URI Too Long', message: 'A path parameter is longer than 100 characters' });
+    expect(JSON.parse(res.body)).toEqual({ statusCode: 414, error: 'URI Too Long', message: 'A path parameter is longer than 100 characters (maxParamLength)', code: 'CELLO_ERR_PARAM_TOO_LONG' });
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['x-request-id']).toBeDefined();
   });

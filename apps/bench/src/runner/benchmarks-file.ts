@@ -2,7 +2,7 @@
 // `bench:instr` leaves the req/s tables alone and the hand-written analysis survives every run.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
-export type BlockName = 'machine' | 'load' | 'instr' | 'workers' | 'realtime' | 'redis';
+export type BlockName = 'machine' | 'load' | 'instr' | 'workers' | 'realtime' | 'redis' | 'offload';
 
 const template = `# Benchmarks
 
@@ -39,6 +39,11 @@ kept. How the harness works: [README](../../README.md#benchmarks).
 
 <!-- bench:redis:begin -->
 <!-- bench:redis:end -->
+
+## Offloading CPU work: \`@Offload()\`
+
+<!-- bench:offload:begin -->
+<!-- bench:offload:end -->
 `;
 
 export function updateBenchmarksFile(file: string, blocks: Partial<Record<BlockName, string>>): void {

@@ -15,6 +15,10 @@ const variants: Record<string, Variant> = {
   breaker: { enable: (app) => app.enableCircuitBreaker() },
   // Health routes only add routes: the bench's routes should cost the same as without.
   health: { enable: (app) => app.enableHealthChecks() },
+  // Every route runs in an AsyncLocalStorage (RequestContext.current(), reqId on app.log lines).
+  context: { options: { requestContext: true } },
+  // The bench runs with NODE_ENV=production, where blocking detection is off unless enabled.
+  blocking: { enable: (app) => app.enableBlockingDetection({ thresholdMs: 50 }) },
   // Issue 16: at most 15% over plain hello.
   metrics: { enable: (app) => app.enablePrometheus() },
   // Issue 16: no SDK registered here, so within 3% of plain hello.

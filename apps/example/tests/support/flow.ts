@@ -249,6 +249,21 @@ export function describeFlow(backend: string, options: FlowOptions): void {
       expect(count).toBe(1);
     });
 
+    test('POST /reports/forecast runs on a worker thread (@Offload): validated here, computed there', async () => {
+      const body = { weeklySales: [12, 15, 9, 20, 14, 11, 17, 13], weeks: 4, simulations: 5000 };
+      const first = await call('POST', '/reports/forecast', { payload: body, remoteAddress: '10.0.0.40' });
+      const again = await call('POST', '/reports/forecast', { payload: body, remoteAddress: '10.0.0.40' });
+      const bad = await call('POST', '/reports/forecast', { payload: { ...body, weeks: 0 }, remoteAddress: '10.0.0.40' });
+
+      expect(first.statusCode).toBe(200);
+      const forecast = first.json();
+      expect(forecast).toMatchObject({ weeks: 4, simulations: 5000 });
+      expect(36 <= forecast.p10 && forecast.p10 <= forecast.p50 && forecast.p50 <= forecast.p90 && forecast.p90 <= 80).toBe(true);
+      expect(again.json()).toEqual(forecast); // seeded by the data: the same answer from any thread
+      expect(bad.statusCode).toBe(422);
+      expect(bad.json().details).toEqual([{ path: 'weeks', messages: ['weeks must not be less than 1'] }]);
+    });
+
     test('CORS, rate limit headers, and a stricter limit on signing in', async () => {
       const res = await call('GET', '/items', { headers: { origin: 'https://shop.example' } });
       expect(res.headers['access-control-allow-origin']).toBe('*');

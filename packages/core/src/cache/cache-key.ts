@@ -39,9 +39,11 @@ export function cacheKey(route: string, url: string, headers: IncomingHttpHeader
     const q = url.indexOf('?');
     key = q === -1 ? `${route}|${url}` : `${route}|${url.slice(0, q)}?${sortedQuery(url.slice(q + 1))}`;
   }
+  // Values are escaped, so one cannot spell `|name=` and land in another variant's entry; an
+  // absent header has no `=`, so it is not the same variant as an empty one.
   for (const name of policy.vary) {
     const value = headers[name];
-    key += `|${name}=${Array.isArray(value) ? value.join(',') : value ?? ''}`;
+    key += value === undefined ? `|${name}` : `|${name}=${encodeURIComponent(Array.isArray(value) ? value.join(',') : value)}`;
   }
   if (policy.credentials === 'per-credential' && hasCredentials(headers)) {
     const secret = `${headers.authorization ?? ''}\n${headers.cookie ?? ''}`;

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RequestContext } from '../di/request-context.js';
+import { Response } from '../http/response.js';
 import { resultBytes } from '../http/result-body.js';
 import { toPayload, type ResultPolicy } from '../http/send-result.js';
 import { isThenable } from '../http/thenable.js';
@@ -12,6 +13,36 @@ import type { ResponseCache } from './response-cache.js';
 import { appendVary } from '../middleware/vary.js';
 
 export type Compute = (ctx: RequestContext, request: FastifyRequest) => unknown;
+
+const personal = /(?:^|[\s,])(?:private|no-store)(?:$|[\s,=])/i;
+
+// Vary names the framework itself adds: CORS (its headers are set per request, never stored)
+// and compression (it encodes after the lookup, per request).
+const frameworkVary = ['origin', 'accept-encoding'];
+
+function headerOf(reply: FastifyReply, value: unknown, name: string): string | undefined {
+  const own = value instanceof Response ? value.headers[name] : undefined;
+  const set = own ?? reply.getHeader(name);
+  return set === undefined ? undefined : Array.isArray(set) ? set.join(', ') : String(set);
+}
+
+/**
+ * Whether the handler said its answer is not for everyone: `Cache-Control: private` or
+ * `no-store` (it is someone's own, say chosen by an API-key header the cache cannot know about),
+ * or a `Vary` naming a header the key does not hold (or `*`). Such an answer is neither stored
+ * nor sent as `public`.
+ */
+function isUnshareable(reply: FastifyReply, value: unknown, keyed: ReadonlySet<string>): boolean {
+  const control = headerOf(reply, value, 'cache-control');
+  if (control !== undefined && personal.test(control)) return true;
+  const vary = headerOf(reply, value, 'vary');
+  if (vary === undefined) return false;
+  for (const name of vary.split(',')) {
+    const n = name.trim().toLowerCase();
+    if (n !== '' && !keyed.has(n)) return true;
+  }
+  return false;
+}
 
 // Headers that belong to one exchange, never replayed from the cache.
 const perRequest = /^(set-cookie|ratelimit-.*|retry-after|x-request-id|date|connection|keep-alive|transfer-encoding|age|etag|cache-control|content-length|vary)$/;
@@ -42,6 +73,7 @@ export class CacheStage {
   readonly #publicControl: string;
   readonly #privateControl: string;
   readonly #vary: readonly string[];
+  readonly #keyed: ReadonlySet<string>;
 
   constructor(options: { route: string; policy: CachePolicy; cache: ResponseCache; result: ResultPolicy; json?: (v: unknown) => string }) {
     this.#route = options.route;
@@ -52,6 +84,7 @@ export class CacheStage {
     this.#publicControl = `public, max-age=${Math.floor(options.policy.ttl)}`;
     this.#privateControl = `private, max-age=${Math.floor(options.policy.ttl)}`;
     this.#vary = options.policy.vary;
+    this.#keyed = new Set([...options.policy.vary.map((name) => name.toLowerCase()), ...frameworkVary]);
   }
 
   async serve(ctx: RequestContext, request: FastifyRequest, reply: FastifyReply, compute: Compute): Promise<unknown> {
@@ -98,7 +131,7 @@ export class CacheStage {
       let before = policy.tags.length > 0 ? store.tagVersions?.(policy.tags) : undefined;
       if (isThenable(before)) before = await before;
       const value = await compute(ctx, request);
-      const serialized = reply.hasHeader('set-cookie') ? null : resultBytes(value, this.#result.status, this.#json, keepHeader);
+      const serialized = reply.hasHeader('set-cookie') || isUnshareable(reply, value, this.#keyed) ? null : resultBytes(value, this.#result.status, this.#json, keepHeader);
       let unchanged = before === undefined || this.#unchanged(before);
       if (isThenable(unchanged)) unchanged = await unchanged;
       if (serialized === null || !policy.statuses.includes(serialized.status) || !unchanged) {

@@ -1,6 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import type { DependencyContainer, InjectionToken } from 'tsyringe';
 import type { BackgroundTasks } from '../background/background-tasks.js';
+import { currentRequestContext } from '../context/request-storage.js';
 import type { Request } from '../http/request.js';
 import type { RouteInfo } from '../routing/route-info.js';
 import type { Dependency, DependencyValue, DependsOptions } from './dependency.js';
@@ -11,6 +12,19 @@ import type { Dependency, DependencyValue, DependsOptions } from './dependency.j
  * it; handlers, guards, middleware and dependencies receive it.
  */
 export abstract class RequestContext {
+  /**
+   * The context of the request whose code is running: across awaits, timers and event
+   * emitters the request started, in its background tasks and its dependency cleanups;
+   * `undefined` outside a request. Needs `new App({ requestContext: true })`
+   * (CELLO_ERR_CONTEXT_DISABLED otherwise).
+   *
+   * @example
+   * const id = RequestContext.current()?.request.id;
+   */
+  static current(): RequestContext | undefined {
+    return currentRequestContext();
+  }
+
   /** The request, as handlers see it. */
   abstract readonly request: Request;
   /** The fastify reply, for setting headers from middleware or guards. */

@@ -45,6 +45,9 @@ export class RequestScope {
   readonly #values = new Map<Function, Promise<unknown>>();
   readonly #cleanups: Cleanup[] = [];
   #beforeResponse = 0;
+  // Set by the final close(): a generator that yields only after it (a handler abandoned at its
+  // handlerTimeout while a dependency was still starting) is cleaned up at once.
+  #closedWith: { error: unknown; log: FastifyBaseLogger } | null = null;
   // The dependency whose code is running synchronously right now: a `ctx.resolve()` made there
   // is that dependency asking. Every dependency gets the same context object, so the resolution
   // chain lives here rather than in a context per dependency.
@@ -93,7 +96,14 @@ export class RequestScope {
     if (step.done) throw celloError('CELLO_ERR_DI_NO_YIELD', [name]);
     this.#cleanups.push({ generator: result, name, beforeResponse });
     if (beforeResponse) this.#beforeResponse++;
+    const closed = this.#closedWith;
+    if (closed !== null) void this.close(false, closed.error, closed.log);
     return step.value;
+  }
+
+  /** No cleanup is left to run now; one a generator leaves later runs at once (with `error`). */
+  seal(error: unknown, log: FastifyBaseLogger): void {
+    this.#closedWith ??= { error, log };
   }
 
   /** True when some generator is waiting for its cleanup. */
@@ -113,6 +123,7 @@ export class RequestScope {
    * failure becomes the response, whose error handler logs it, so it is not logged here too.
    */
   async close(onlyBeforeResponse: boolean, error: unknown, log: FastifyBaseLogger, handBack = false, onFailure: (() => void) | null = null): Promise<unknown> {
+    if (!onlyBeforeResponse) this.#closedWith ??= { error, log };
     let failed = false;
     let failure: unknown;
     for (let i = this.#cleanups.length - 1; i >= 0; i--) {

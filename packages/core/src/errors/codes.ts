@@ -242,6 +242,80 @@ export const codes = {
   CELLO_ERR_CONFIG_INVALID: {
     message: 'The environment has %s invalid variable(s):\n%s\nSet them as shown (an unset or empty variable takes its default) and start again.',
   },
+  // --- Offloading CPU work to worker threads (@Offload) ---
+  CELLO_ERR_OFFLOAD_PARAM: {
+    message: '%s is @Offload()ed, but its parameter %s is %s, which cannot cross to a worker thread. An offloaded method may take only @Param(), @Query(), @Body(), @Header() and DTO parameters (plain data, cloned to the worker): read the values it needs with those, or keep the route on the main thread.',
+  },
+  CELLO_ERR_OFFLOAD_ROUTE: {
+    message: '@Offload() on %s: %s.',
+  },
+  CELLO_ERR_OFFLOAD_CONFIG: {
+    message: 'Invalid offload setup: %s.',
+  },
+  CELLO_ERR_OFFLOAD_MODULE: {
+    message: 'Cannot offload %s: %s.',
+  },
+  CELLO_ERR_OFFLOAD_NOT_EXPORTED: {
+    message: 'Cannot offload %s: the class %s is not exported from %s, so a worker thread cannot load it. Export it (`export class %s`).',
+  },
+  CELLO_ERR_OFFLOAD_RESULT: {
+    status: 500,
+    message: '%s returned a value a worker thread cannot send back (%s). Return plain data: objects, arrays, strings, numbers, Dates, typed arrays; no functions, class instances with private state, streams or Response objects.',
+  },
+  CELLO_ERR_OFFLOAD_WORKER_FAILED: {
+    status: 500,
+    message: 'The worker thread running %s failed: %s.',
+  },
+  // Production limits and faults (issue 17): answers to requests over a limit, and the
+  // process-level failures. Each answer is in the JSON error shape with its code.
+  CELLO_ERR_LIMITS_CONFIG: {
+    message: 'Invalid limit: %s.',
+  },
+  CELLO_ERR_REQUEST_TIMEOUT: {
+    status: 408,
+    message: 'The request was not received within requestTimeout.',
+  },
+  CELLO_ERR_HEADERS_TOO_LARGE: {
+    status: 431,
+    message: 'The request line and headers are larger than maxHeaderSize.',
+  },
+  CELLO_ERR_MALFORMED_REQUEST: {
+    status: 400,
+    message: 'The request is not valid HTTP.',
+  },
+  CELLO_ERR_URL_TOO_LONG: {
+    status: 414,
+    message: 'The URL is longer than maxUrlLength.',
+  },
+  CELLO_ERR_PARAM_TOO_LONG: {
+    status: 414,
+    message: 'A path parameter is longer than maxParamLength.',
+  },
+  CELLO_ERR_BODY_TOO_LARGE: {
+    status: 413,
+    message: 'The request body is larger than bodyLimit.',
+  },
+  CELLO_ERR_BODY_LENGTH_MISMATCH: {
+    status: 400,
+    message: 'The body is shorter or longer than its Content-Length.',
+  },
+  CELLO_ERR_HANDLER_TIMEOUT: {
+    status: 503,
+    message: 'The handler did not answer within handlerTimeout.',
+  },
+  CELLO_ERR_LIFECYCLE_UNCAUGHT: {
+    message: 'An uncaught exception or unhandled rejection: the app closes gracefully and the process exits 1.',
+  },
+  // Request context and blocking detection (issue 19)
+  CELLO_ERR_CONTEXT_DISABLED: {
+    message: 'RequestContext.current() needs the request context: create the app with new App({ requestContext: true }), or take a `ctx: RequestContext` parameter instead.',
+  },
+  CELLO_ERR_BLOCKING_CONFIG: {
+    message: 'Invalid blocking detection setup: %s.',
+  },
+  CELLO_ERR_EVENT_LOOP_BLOCKED: {
+    message: '%s blocked the event loop for %s ms in %s (threshold %s ms%s): every other request waited. Move CPU-bound work to an @Offload() method or use an async API.',
+  },
   // Operations: metrics and tracing (issue 16)
   CELLO_ERR_METRICS_CONFIG: {
     message: 'Invalid enablePrometheus() option: %s.',

@@ -10,6 +10,12 @@ import { Request } from '../http/request.js';
 import type { RouteInfo } from '../routing/route-info.js';
 import { responseEnd, type EndSignal } from './end-signal.js';
 
+// `throw undefined` is still a failure: the exchange records this in its place, since an
+// undefined error reads as success (cleanups would commit, queued tasks would run).
+function asFailure(error: unknown): unknown {
+  return error === undefined ? new Error('The handler threw undefined') : error;
+}
+
 const ENDED = 1;
 const SETTLED = 2;
 const WATCHING = 4;
@@ -93,7 +99,16 @@ export class Exchange extends RequestContext {
 
   /** The request failed between the early stages and the handler (a body that does not parse): cleanups run now. */
   abandon(error: unknown): void {
-    if (!(this.#flags & HANDLED)) this.#settle(error);
+    if (!(this.#flags & HANDLED)) this.#settle(asFailure(error));
+  }
+
+  /**
+   * The handler ran past its `handlerTimeout`: the exchange settles with `error` now (cleanups
+   * see it, queued tasks are dropped) whether or not the handler ever returns; its later
+   * `finish`/`fail` change nothing.
+   */
+  expire(error: unknown): void {
+    this.#settle(error);
   }
 
   /**
@@ -110,12 +125,13 @@ export class Exchange extends RequestContext {
   /** The handler or a stage before it failed: cleanups see `error`; the returned promise rejects with it. */
   fail(error: unknown): Promise<never> {
     const scope = this.#scope;
+    const failure = asFailure(error);
     if (scope === undefined || !scope.hasBeforeResponse) {
-      this.#settle(error);
+      this.#settle(failure);
       return Promise.reject(error);
     }
-    return scope.close(true, error, this.request.raw.log, false, this.#cleanupFailed()).then(() => {
-      this.#settle(error);
+    return scope.close(true, failure, this.request.raw.log, false, this.#cleanupFailed()).then(() => {
+      this.#settle(failure);
       throw error;
     });
   }
@@ -153,10 +169,15 @@ export class Exchange extends RequestContext {
     const scope = this.#scope;
     const tasks = this.#error === undefined ? this.#background?.drain() : undefined;
     if ((scope === undefined || !scope.hasCleanups) && !tasks?.length) {
+      // A dependency still starting (its handler abandoned at handlerTimeout) cleans up when it yields.
+      scope?.seal(this.#error, this.request.raw.log);
       this.#done();
       return;
     }
-    void this.#runAfter(scope, tasks);
+    // Cleanups and tasks run in the request's context, wherever the end signal fired.
+    const storage = this.#runtime.context;
+    if (storage === null) void this.#runAfter(scope, tasks);
+    else void storage.run(this, () => this.#runAfter(scope, tasks));
   }
 
   async #runAfter(scope: RequestScope | undefined, tasks: ReturnType<BackgroundTasks['drain']> | undefined): Promise<void> {

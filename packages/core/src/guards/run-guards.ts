@@ -55,11 +55,16 @@ export function checkGuards(guards: readonly Guard[], ctx: RequestContext): Prom
  * handed to the handler stage.
  */
 export function guardHook(guards: readonly Guard[], route: RouteInfo, runtime: AppRuntime): onRequestHookHandler {
+  const storage = runtime.context;
+  // Chosen once: in the request context, guards (and what they start) run inside it.
+  const check = storage === null
+    ? checkGuards
+    : (list: readonly Guard[], ex: Exchange) => storage.run(ex, checkGuards, list, ex);
   return function celloGuards(request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) {
     const ex = new Exchange(request, reply, route, runtime, true);
     let pending: Promise<void> | undefined;
     try {
-      pending = checkGuards(guards, ex);
+      pending = check(guards, ex);
     } catch (err) {
       ex.fail(err).catch(done);
       return;

@@ -25,6 +25,12 @@ function isFastifyError(err: unknown): err is FastifyError {
   return typeof ctor === 'function' && err instanceof ctor;
 }
 
+// fastify's client errors that have a Cello code, so every limit's answer carries a stable one.
+const celloCodes: Readonly<Record<string, string>> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'CELLO_ERR_BODY_TOO_LARGE',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'CELLO_ERR_BODY_LENGTH_MISMATCH',
+};
+
 function statusOf(err: unknown): number | undefined {
   const status = (err as { statusCode?: unknown } | null)?.statusCode;
   return typeof status === 'number' && Number.isInteger(status) && status >= 400 && status <= 599 ? status : undefined;
@@ -54,7 +60,11 @@ export function toErrorBody(err: unknown): ErrorBody {
   if (status === undefined) return generic(500);
   if (isFastifyError(err)) {
     // A 5xx framework error (a handler timeout's 503) keeps its status; its text names routes and timings.
-    return status < 500 ? { statusCode: status, error: statusText(status), message: err.message } : generic(status);
+    if (status >= 500) return generic(status);
+    const body: ErrorBody = { statusCode: status, error: statusText(status), message: err.message };
+    const code = Object.hasOwn(celloCodes, err.code) ? celloCodes[err.code] : undefined;
+    if (code !== undefined) body.code = code;
+    return body;
   }
   return status < 500 ? generic(status) : generic(500);
 }

@@ -13,7 +13,7 @@ export function routerErrors(features: FeatureRegistry, maxParamLength: number):
     features.unmatched(request, reply, []);
     if (reply.sent) return;
     if (err.code === 'FST_ERR_BAD_URL') reply.send(HttpError.badRequest('The URL is not valid: a percent-encoding (%XX) is malformed'));
-    else if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') reply.send(new HttpError(414, `A path parameter is longer than ${maxParamLength} characters`));
+    else if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') reply.send(new HttpError(414, `A path parameter is longer than ${maxParamLength} characters (maxParamLength)`, undefined, { code: 'CELLO_ERR_PARAM_TOO_LONG' }));
     else reply.send(err);
   };
 }

@@ -35,17 +35,36 @@ function onSignal(signal: NodeJS.Signals): void {
     forceExit(`received ${signal} again during shutdown`);
     return;
   }
-  const closing = [...clients];
-  shuttingDown = closing;
   firstSignal = { signal, at: performance.now() };
-  for (const client of closing) client.log.info(`received ${signal}, shutting down gracefully`);
-  const timeoutMs = Math.max(...closing.map((c) => c.timeoutMs));
+  shutDown([...clients], `received ${signal}, shutting down gracefully`, false);
+}
+
+/**
+ * Closes `closing` gracefully and exits: 0 when every close was clean, else 1 (always 1 when
+ * `failed`). A close that outlives the longest `timeoutMs` (plus a second) exits 1 at once.
+ */
+function shutDown(closing: SignalClient[], line: string, failed: boolean): void {
+  shuttingDown = closing;
+  for (const client of closing) client.log.info(line);
+  const timeoutMs = Math.max(0, ...closing.map((c) => c.timeoutMs));
   const timer = setTimeout(() => forceExit(`shutdown took longer than ${timeoutMs} ms`), timeoutMs + 1000);
   timer.unref();
   Promise.all(closing.map((client) => client.close().catch((err: unknown) => {
     client.log.error({ err }, 'graceful shutdown failed');
     return false;
-  }))).then((results) => process.exit(results.every(Boolean) ? 0 : 1));
+  }))).then((results) => process.exit(!failed && results.every(Boolean) ? 0 : 1));
+}
+
+/**
+ * After an uncaught error: closes `closing` (and every app handling signals) gracefully, then
+ * exits 1. During a shutdown already under way, a second failure exits 1 at once.
+ */
+export function shutDownAfterFailure(closing: readonly SignalClient[], why: string): void {
+  if (shuttingDown !== null) {
+    forceExit(`${why} during shutdown`);
+    return;
+  }
+  shutDown([...new Set([...closing, ...clients])], `${why}: closing gracefully, then exiting with code 1`, true);
 }
 
 /**

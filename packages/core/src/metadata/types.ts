@@ -44,6 +44,13 @@ export interface RouteOptions {
   invalidateCache?: InvalidateOptions;
   /** `@WebSocket` routes: the largest message accepted, in bytes (default: the app's `websocket.maxPayload`). */
   maxPayload?: number;
+  /** Largest accepted body for this route, in bytes (default: the app's `bodyLimit`). */
+  bodyLimit?: number;
+  /**
+   * Seconds this route's handler has to produce its result before the request answers 503
+   * (default: the app's `handlerTimeout`; `false`: none for this route).
+   */
+  handlerTimeout?: number | false;
   /** `@Sse` routes: seconds of silence before a heartbeat comment, or `false` for none (default: the app's `sse.heartbeat`). */
   heartbeat?: number | false;
 }

@@ -62,6 +62,7 @@ export function compileWebSocketRoute(def: RouteDefinition, env: WebSocketRouteE
   const binders = plans.map((p) => p.bind);
   const asyncAt = plans.map((p) => p.isAsync);
   const fn = def.handler;
+  const storage = runtime.context;
 
   async function bindArgs(ex: Exchange, request: FastifyRequest): Promise<void> {
     if (guards.length > 0) await checkGuards(guards, ex);
@@ -78,7 +79,7 @@ export function compileWebSocketRoute(def: RouteDefinition, env: WebSocketRouteE
     const socket = request.raw.socket;
     const ex = new Exchange(request, reply, def, runtime, true, socketEnd(socket));
     connections.set(request, new LiveConnection(ex.request, maxPayload));
-    bindArgs(ex, request).then(() => {
+    (storage === null ? bindArgs(ex, request) : storage.run(ex, bindArgs, ex, request)).then(() => {
       // A handshake that ws refuses after this (a bad Sec-WebSocket-Key) never reaches the handler.
       socket.once('close', () => ex.abandon(undefined));
       done();
@@ -126,5 +127,9 @@ export function compileWebSocketRoute(def: RouteDefinition, env: WebSocketRouteE
     else returned(result);
   }
 
-  return { prepare, handler };
+  // In the request context, the method (and every message it handles) runs inside it.
+  const run = storage === null
+    ? handler
+    : (ws: Ws, request: FastifyRequest) => storage.run(request.celloExchange!, handler, ws, request);
+  return { prepare, handler: run };
 }

@@ -1,5 +1,8 @@
 import type { FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
 import type { AppRuntime } from '../app-runtime.js';
+import { timedBinder, timedHandler } from '../blocking/timed.js';
+import { runInRequestContext } from '../context/context-route.js';
+import { dependencyName as nameOfDependency } from '../di/dependency.js';
 import type { RequestContext } from '../di/request-context.js';
 import { Exchange } from '../exchange/exchange.js';
 import { toPayload, type ResultPolicy } from '../http/send-result.js';
@@ -11,6 +14,8 @@ import { CacheStage } from '../cache/cache-stage.js';
 import type { ResponseCache } from '../cache/response-cache.js';
 import { Response } from '../http/response.js';
 import { sseHandler } from '../realtime/sse-route.js';
+import { withHandlerTimeout } from '../limits/handler-timeout.js';
+import { routeHandlerTimeoutMs } from '../limits/server-limits.js';
 import { paramKinds } from './params/kinds.js';
 import type { Binder, BinderPlan } from './params/param-kind.js';
 import type { RouteDefinition } from './route-table.js';
@@ -30,6 +35,8 @@ export interface CompileEnv {
   readonly cache: ResponseCache;
   /** The route's response serializer (from its `response` DTO), for bytes the cache stores. */
   readonly serialize?: ((value: unknown) => string) | null;
+  /** Called instead of the method: an `@Offload()` route's call to the worker pool. */
+  readonly offloaded?: ((...args: unknown[]) => Promise<unknown>) | undefined;
   /** Child spans for dependencies and the handler, when tracing records (null: none). */
   readonly tracing?: RouteTracing | null;
 }
@@ -165,32 +172,82 @@ function dependencyName(token: unknown): string {
  * `finish(result)` or `fail(error)`.
  */
 export function compileRoute(def: RouteDefinition, env: CompileEnv): RouteHandlerMethod {
+  const timeoutMs = routeHandlerTimeoutMs(def.options.handlerTimeout, def.handlerName) ?? env.runtime.handlerTimeoutMs;
+  const handler = compileHandler(def, env, timeoutMs > 0);
+  return timeoutMs > 0 ? withHandlerTimeout(handler, timeoutMs) : handler;
+}
+
+// `timed`: the route has a handlerTimeout, so every request gets an exchange the timeout can
+// settle, found on the request.
+function compileHandler(def: RouteDefinition, env: CompileEnv, timed: boolean): RouteHandlerMethod {
   const runtime = env.runtime;
+  const storage = runtime.context;
+  const blocking = runtime.blocking;
   const plans = def.params.map((_, i) => planBinder(def, i, runtime));
+  const label = routeLabel(def);
   const tracing = env.tracing ?? null;
-  const binders = tracing === null
-    ? plans.map((p) => p.bind)
-    : plans.map((p, i) => (def.params[i]!.kind === 'depends' ? tracing.dependency(p.bind, dependencyName(def.params[i]!.token)) : p.bind));
+  const binders = plans.map((p, i) => {
+    const bind = blocking !== null && p.isAsync ? timedBinder(p.bind, label, stageOf(def, i), blocking) : p.bind;
+    return tracing !== null && def.params[i]!.kind === 'depends' ? tracing.dependency(bind, dependencyName(def.params[i]!.token)) : bind;
+  });
   const asyncAt = plans.map((p) => p.isAsync);
   const hasAsyncParams = asyncAt.includes(true);
-  const needsContext = env.early || plans.some((p) => p.needsContext);
+  // With the request context on, every route has an exchange: it is what `current()` returns.
+  const needsContext = storage !== null || env.early || timed || plans.some((p) => p.needsContext);
   const policy: ResultPolicy = {
     status: def.options.status ?? 200,
     explicitStatus: def.options.status !== undefined,
     streams: { live: runtime.streams, heartbeat: runtime.realtime.heartbeat, label: def.handlerName },
   };
-  const fn = def.kind === 'sse' ? sseHandler(def) : def.handler;
+  const method = def.kind === 'sse' ? sseHandler(def) : env.offloaded ?? def.handler;
+  const fn = blocking !== null ? timedHandler(method, label, blocking) : method;
   const direct = hasAsyncParams ? makeAsyncCall(fn, env.instance, binders, asyncAt) : makeCall(fn, env.instance, binders);
   const call = tracing === null ? direct : tracing.handler(direct, def.handlerName);
   // The exchange of this request: the one the guard hook made, or a new one.
-  const exchange = env.early
+  const made = env.early
     ? (request: FastifyRequest, reply: FastifyReply) => request.celloExchange?.claim() ?? new Exchange(request, reply, def, runtime)
-    : (request: FastifyRequest, reply: FastifyReply) => new Exchange(request, reply, def, runtime);
+    : timed
+      ? (request: FastifyRequest, reply: FastifyReply) => (request.celloExchange = new Exchange(request, reply, def, runtime))
+      : (request: FastifyRequest, reply: FastifyReply) => new Exchange(request, reply, def, runtime);
+  // In the request context the wrapper has made it already (it is the store).
+  const exchange = storage === null ? made : (request: FastifyRequest) => request.celloExchange!;
+  const handler = compileShape(def, { env, runtime, call, fn, binders, asyncAt, hasAsyncParams, needsContext, policy, exchange, isAsync: isAsyncFunction(method) });
+  return storage === null ? handler : runInRequestContext(handler, storage, made);
+}
+
+// What a blocking warning calls an async parameter's binder: a dependency by its name.
+function stageOf(def: RouteDefinition, index: number): string {
+  const p = def.params[index]!;
+  return p.kind === 'depends' ? `dependency ${nameOfDependency(p.token as Function)}` : `${p.kind} parameter ${index}`;
+}
+
+/** `GET /users/:id`: how warnings name a route. */
+function routeLabel(def: RouteDefinition): string {
+  return `${def.methods.join(',')} ${def.path}`;
+}
+
+interface ShapeInputs {
+  readonly env: CompileEnv;
+  readonly runtime: AppRuntime;
+  readonly call: Call;
+  readonly fn: Function;
+  readonly binders: readonly Binder[];
+  readonly asyncAt: readonly boolean[];
+  readonly hasAsyncParams: boolean;
+  readonly needsContext: boolean;
+  readonly policy: ResultPolicy;
+  readonly exchange: (request: FastifyRequest, reply: FastifyReply) => Exchange;
+  readonly isAsync: boolean;
+}
+
+// The handler's shape, chosen once: the fewest stages, promises and allocations the route allows.
+function compileShape(def: RouteDefinition, inputs: ShapeInputs): RouteHandlerMethod {
+  const { env, runtime, call, fn, binders, asyncAt, hasAsyncParams, needsContext, policy, exchange } = inputs;
 
   const cache = def.cache === null ? null : new CacheStage({ route: def.path, policy: def.cache, cache: env.cache, result: policy, json: env.serialize ?? undefined });
   const invalidate = makeInvalidate(def.invalidateTags, env.cache, policy);
   // A traced route takes the staged path: the one place its handler (with its spans) is called.
-  if (env.guards !== null || env.middleware !== null || cache !== null || invalidate !== null || tracing !== null) {
+  if (env.guards !== null || env.middleware !== null || cache !== null || invalidate !== null || (env.tracing ?? null) !== null) {
     const stages: Stages = { guards: env.guards, cache, middleware: env.middleware, invalidate, call, policy };
     return function celloStagedRoute(request, reply) {
       return runStaged(stages, exchange(request, reply), request, reply);
@@ -198,7 +255,7 @@ export function compileRoute(def: RouteDefinition, env: CompileEnv): RouteHandle
   }
 
   if (!needsContext) {
-    if (isAsyncFunction(fn)) {
+    if (inputs.isAsync) {
       return async function celloAsyncRoute(request, reply) {
         runtime.work.started();
         try {

@@ -10,12 +10,14 @@ import { isMultipartRoute } from '../files/multipart-plan.js';
 import { mountMultipartRoutes } from '../files/mount-multipart.js';
 import { guardName } from '../guards/guard.js';
 import { guardHook, instantiateGuards } from '../guards/run-guards.js';
+import { timedGuard } from '../blocking/timed.js';
 import type { Tracing } from '../tracing/tracing.js';
 import type { Composed } from '../middleware/middleware.js';
 import { celloError } from '../errors/cello-error.js';
 import { mountWebSocketRoutes, type WebSocketFastifyRoute } from '../realtime/websocket-mount.js';
 import { compileWebSocketRoute } from '../realtime/websocket-route.js';
 import { compileRoute } from './compile-route.js';
+import { routeBodyLimit } from '../limits/server-limits.js';
 import type { MethodIndex } from './method-index.js';
 import type { RouteDefinition } from './route-table.js';
 
@@ -31,6 +33,8 @@ export interface MountEnv {
   instanceOf(controller: Function): object;
   /** How long close() waits for WebSocket clients to answer the 1001, in ms. */
   readonly closeTimeoutMs: number;
+  /** The worker pool's stand-in for an `@Offload()` method (undefined: the route runs the method). */
+  offloaded?(def: RouteDefinition): ((...args: unknown[]) => Promise<unknown>) | undefined;
 }
 
 function checkSocketParam(def: RouteDefinition): void {
@@ -53,8 +57,10 @@ export function mountRoutes(table: readonly RouteDefinition[], env: MountEnv): C
   const tracing = (env.features.get('tracing') as Tracing | undefined)?.routeTracing ?? null;
   for (const def of table) {
     checkSocketParam(def);
-    let guards = def.guards.length > 0 ? instantiateGuards(def.guards, env.container, def.handlerName, def.site) : [];
-    if (tracing !== null && def.kind !== 'websocket') guards = guards.map((g, i) => tracing.guard(g, guardName(def.guards[i]!)));
+    const blocking = env.runtime.blocking;
+    const instances = def.guards.length > 0 ? instantiateGuards(def.guards, env.container, def.handlerName, def.site) : [];
+    const timed = blocking === null ? instances : instances.map((g) => timedGuard(g, `${def.methods.join(',')} ${def.path}`, blocking));
+    const guards = tracing !== null && def.kind !== 'websocket' ? timed.map((g, i) => tracing.guard(g, guardName(def.guards[i]!))) : timed;
     if (def.kind === 'websocket') {
       const limit = def.options.maxPayload ?? env.runtime.realtime.maxPayload;
       maxPayload = Math.max(maxPayload, limit);
@@ -71,10 +77,12 @@ export function mountRoutes(table: readonly RouteDefinition[], env: MountEnv): C
     if (early.length > 0) onRequest.push(guardHook(early, def, env.runtime));
     fastPath?.add(def, !env.features.allowsFastPath(def));
     const response = def.schemas.response;
+    const bodyLimit = routeBodyLimit(def.options.bodyLimit, def.handlerName);
     const route: RouteOptions = {
       method: [...def.methods],
       url: def.path,
       ...(response === undefined ? {} : { schema: { response: { '2xx': response } } }),
+      ...(bodyLimit === undefined ? {} : { bodyLimit }),
       ...hooks,
       ...(onRequest.length > 0 ? { onRequest } : {}),
       handler: compileRoute(def, {
@@ -85,6 +93,7 @@ export function mountRoutes(table: readonly RouteDefinition[], env: MountEnv): C
         middleware: env.middleware,
         cache: env.cache,
         serialize: response !== undefined && def.cache !== null ? fastJson(response) : null,
+        offloaded: env.offloaded?.(def),
         tracing,
       }),
     };

@@ -12,6 +12,7 @@ export interface RoutePolicies {
   circuitBreaker: CircuitBreakerOptions | false | null;
   cache: CachePolicy | null;
   invalidateTags: readonly string[] | null;
+  offload: boolean;
 }
 
 /** Per-route settings from decorators (flags) and route options, decorators winning. */
@@ -27,5 +28,6 @@ export function routePolicies(flags: RouteFlags, options: RouteOptions, methods:
     circuitBreaker: (flags.circuitBreaker ?? options.circuitBreaker ?? null) as CircuitBreakerOptions | false | null,
     cache: cacheOptions === undefined ? null : toCachePolicy(cacheOptions, owner),
     invalidateTags: invalidate === undefined ? null : [...invalidate],
+    offload: flags.offload === true,
   };
 }

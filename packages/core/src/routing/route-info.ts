@@ -77,4 +77,6 @@ export interface RouteInfo {
   readonly cache: CachePolicy | null;
   /** Cache tags dropped after a 2xx answer, or null. */
   readonly invalidateTags: readonly string[] | null;
+  /** `@Offload()`: the method runs on a worker thread. */
+  readonly offload: boolean;
 }

@@ -22,3 +22,6 @@ declare class Item {
 
 /** "Dependencies": the request's pooled connection, replaced in the testing snippet. */
 declare function getDb(ctx: import('@cello/core').RequestContext): AsyncGenerator<import('pg').PoolClient>;
+
+/** "Offloading CPU work": the controller of the first snippet, used by the app of the second. */
+declare class ReportsController {}

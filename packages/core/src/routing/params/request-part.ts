@@ -1,3 +1,4 @@
+import { HttpError } from '../../http/http-error.js';
 import { compileDtoValidator, type DtoSource } from '../../validation/dto-validator.js';
 import { dtoShape, type JsonSchema } from '../../validation/dto-schema.js';
 import { makeJsonTypeCheck, makeScalarConverter } from '../convert-scalar.js';
@@ -18,11 +19,24 @@ export function scalarSchema(type: unknown): JsonSchema {
 
 function dtoBinder(p: ParamDefinition, part: Part): BinderPlan {
   const { validate, isAsync } = compileDtoValidator(p.type as Function, part as DtoSource);
+  if (part === 'query') return { bind: (_ctx, request) => validate(checkedQuery(request.query)), isAsync, needsContext: false };
   return { bind: (_ctx, request) => validate(request[part]), isAsync, needsContext: false };
 }
 
+/**
+ * The whole query, refused (400) when it has a `__proto__` key, as a JSON body is. The parsed
+ * query has a null prototype, so the key is inert there, but a handler that copies the query
+ * with Object.assign or a deep merge would give the copy that prototype.
+ */
+function checkedQuery(query: unknown): unknown {
+  if (query !== null && typeof query === 'object' && Object.hasOwn(query, '__proto__')) {
+    throw HttpError.badRequest('Query contains a forbidden key (__proto__)');
+  }
+  return query;
+}
+
 function fieldBinder(p: ParamDefinition, part: Part, where: Where): Binder {
-  if (p.name === undefined) return (_ctx, request) => request[part];
+  if (p.name === undefined) return part === 'query' ? (_ctx, request) => checkedQuery(request.query) : (_ctx, request) => request[part];
   const name = where === 'header' ? p.name.toLowerCase() : p.name;
   // Body fields are JSON already: checked for their type, never converted ("12" is no number).
   const convert = where === 'body' ? makeJsonTypeCheck(p.type, p.name) : makeScalarConverter(p.type, where, p.name);
