@@ -1,30 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { startScript } from './helpers/script-process';
 import { App } from '@cello/core';
 
 const fixture = join(__dirname, 'fixtures/sigterm-server.js');
 
-function start(env: Record<string, string> = {}): { child: ChildProcess; lines: string[]; next: (match: RegExp) => Promise<string> } {
-  const child = spawn(process.execPath, [fixture], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const lines: string[] = [];
-  const waiters: Array<{ match: RegExp; resolve: (line: string) => void }> = [];
-  let buffer = '';
-  child.stdout!.on('data', (chunk) => {
-    buffer += chunk;
-    let i;
-    while ((i = buffer.indexOf('\n')) >= 0) {
-      const line = buffer.slice(0, i);
-      buffer = buffer.slice(i + 1);
-      lines.push(line);
-      for (const w of waiters.splice(0)) if (w.match.test(line)) w.resolve(line); else waiters.push(w);
-    }
-  });
-  const next = (match: RegExp) => new Promise<string>((resolve) => {
-    const found = lines.find((l) => match.test(l));
-    if (found) resolve(found); else waiters.push({ match, resolve });
-  });
-  return { child, lines, next };
-}
+const start = (env: Record<string, string> = {}) => startScript(fixture, env);
 
 const exitCode = (child: ChildProcess) => new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
 

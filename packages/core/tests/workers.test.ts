@@ -1,46 +1,19 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { App } from '@cello/core';
+import { startScript, type ScriptProcess } from './helpers/script-process';
 
 // Real processes: the fixture is an entry that calls app.listen({ workers }), so it runs as the
 // primary here and again in every worker it forks.
 const fixture = join(__dirname, 'fixtures/workers-server.js');
 
-interface Cluster {
-  child: ChildProcess;
-  lines: string[];
-  exited: Promise<number | null>;
-  /** Resolves with the first line (already printed or still to come) that matches. */
-  next: (match: RegExp) => Promise<string>;
-}
+type Cluster = ScriptProcess;
 
 const running: Cluster[] = [];
 
 function start(env: Record<string, string>): Cluster {
-  const child = spawn(process.execPath, [fixture], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const lines: string[] = [];
-  const waiters: Array<{ match: RegExp; resolve: (line: string) => void }> = [];
-  let buffer = '';
-  const take = (chunk: Buffer) => {
-    buffer += chunk;
-    let i;
-    while ((i = buffer.indexOf('\n')) >= 0) {
-      const line = buffer.slice(0, i);
-      buffer = buffer.slice(i + 1);
-      lines.push(line);
-      for (const w of waiters.splice(0)) if (w.match.test(line)) w.resolve(line); else waiters.push(w);
-    }
-  };
-  child.stdout!.on('data', take);
-  child.stderr!.on('data', take);
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  const next = (match: RegExp) => new Promise<string>((resolve) => {
-    const found = lines.find((l) => match.test(l));
-    if (found) resolve(found); else waiters.push({ match, resolve });
-  });
-  const cluster = { child, lines, exited, next };
+  const cluster = startScript(fixture, env, { stderr: true });
   running.push(cluster);
   return cluster;
 }
