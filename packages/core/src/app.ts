@@ -77,6 +77,7 @@ import { AppObserver } from './metrics/observer.js';
 import { Prometheus } from './metrics/prometheus.js';
 import type { PrometheusOptions } from './metrics/prometheus-options.js';
 import { Tracing } from './tracing/tracing.js';
+import { traceLogFields } from './tracing/trace-log-fields.js';
 import type { TracingOptions } from './tracing/tracing-options.js';
 import { realtimeSettings, type SseOptions, type WebSocketOptions } from './realtime/realtime-options.js';
 
@@ -289,7 +290,7 @@ export class App<S extends object = Record<string, any>> {
       multipart: resolveMultipartOptions(options.multipart),
       context: storage,
       logFields,
-      blocking: blockingDetectionByDefault(options.nodeEnv) ? new BlockingDetector(this.fastify.log) : null,
+      blocking: blockingDetectionByDefault(options.nodeEnv) ? new BlockingDetector(this.fastify.log, this.#observer) : null,
       handlerTimeoutMs: limits.handlerTimeoutMs,
       observer: this.#observer,
     };
@@ -439,7 +440,7 @@ export class App<S extends object = Record<string, any>> {
    */
   enableBlockingDetection(options: BlockingDetectionOptions | false = {}): this {
     this.#assertConfiguring('enableBlockingDetection()');
-    this.#runtime.blocking = options === false ? null : new BlockingDetector(this.log, options);
+    this.#runtime.blocking = options === false ? null : new BlockingDetector(this.log, this.#observer, options);
     return this;
   }
 
@@ -525,6 +526,8 @@ export class App<S extends object = Record<string, any>> {
    * app.enableTracing();
    */
   enableTracing(options: TracingOptions = {}): this {
+    this.#assertConfiguring('enableTracing()');
+    this.#runtime.logFields?.addOnce(traceLogFields);
     return this.enable(new Tracing(options));
   }
 

@@ -1,5 +1,6 @@
 import { App, CelloError, Controller, Depends, Get, Guards, Request, type Guard } from '@cello/core';
 import { logSink } from './helpers/gate';
+import { histogram, parseMetrics } from './helpers/prometheus';
 
 // Holds the thread for `ms`: what a CPU-bound handler does to everyone else.
 function spin(ms: number): void {
@@ -111,5 +112,26 @@ describe('app.enableBlockingDetection()', () => {
     app = new App({ logger: false });
     expect(() => app.enableBlockingDetection({ thresholdMs: 0 })).toThrow(CelloError);
     expect(() => app.enableBlockingDetection({ thresholdMs: 0 })).toThrow(/CELLO_ERR_BLOCKING_CONFIG|thresholdMs must be a positive/);
+  });
+});
+
+describe('blocking detection with Prometheus', () => {
+  test('each stretch over the threshold is observed in cello_event_loop_blocked_seconds by route and stage, warned or not', async () => {
+    const app = new App({ logger: false, handleSignals: false });
+    app.enableBlockingDetection({ thresholdMs: 20 });
+    app.enablePrometheus();
+    app.get('/report', () => { spin(40); return { ok: true }; });
+    app.get('/quick', () => ({ ok: true }));
+    await app.inject('/report');
+    await app.inject('/report'); // its warning is rate-limited; the metric still counts it
+    await app.inject('/quick');
+
+    const metrics = parseMetrics((await app.inject('/metrics')).body);
+    expect(metrics.get('cello_event_loop_blocked_seconds')!.type).toBe('HISTOGRAM');
+    const report = histogram(metrics, 'cello_event_loop_blocked_seconds', { method: 'GET', route: '/report', stage: 'handler' })!;
+    expect(report.count).toBe(2);
+    expect(report.sum).toBeGreaterThan(0.04);
+    expect(histogram(metrics, 'cello_event_loop_blocked_seconds', { route: '/quick' })).toBeUndefined();
+    await app.close();
   });
 });

@@ -175,6 +175,32 @@ describe('app.enableTracing() with an SDK registered', () => {
     await app.close();
   });
 
+  test('with requestContext on, app.log lines inside a request carry the trace id too', async () => {
+    const sink = logSink();
+    const app = new App({ requestContext: true, logger: { level: 'info', stream: sink.stream }, handleSignals: false });
+    app.enableTracing();
+    app.enableLogging();
+    app.get('/report', async () => {
+      await new Promise((r) => setImmediate(r));
+      app.log.info('building the report');
+      return 'ok';
+    });
+    await app.inject({ url: '/report', headers: { traceparent: incoming } });
+    app.log.info('outside any request');
+
+    const inside = sink.lines.find((l) => l.msg === 'building the report')!;
+    expect(inside.traceId).toBe('0af7651916cd43dd8448eb211c80319c');
+    expect(inside.spanId).toBe(named('GET /report').spanContext().spanId);
+    expect(inside.reqId).toEqual(expect.any(String));
+    const outside = sink.lines.find((l) => l.msg === 'outside any request')!;
+    expect(outside.traceId).toBeUndefined();
+    // The request's own logger has them bound once, not twice.
+    const access = sink.lines.filter((l) => l.reqId === inside.reqId && l.msg !== 'building the report');
+    expect(access.length).toBeGreaterThan(0);
+    for (const line of access) expect(JSON.stringify(line).match(/"traceId"/g) ?? []).toHaveLength(1);
+    await app.close();
+  });
+
   test('an explicit tracerProvider is used instead of the global one', async () => {
     const own = new InMemorySpanExporter();
     const ownProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(own)] });

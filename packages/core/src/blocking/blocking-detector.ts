@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { celloError } from '../errors/cello-error.js';
+import type { AppObserver } from '../metrics/observer.js';
 
 export interface BlockingDetectionOptions {
   /** A synchronous stretch longer than this is reported (default 50). */
@@ -8,7 +9,7 @@ export interface BlockingDetectionOptions {
   warnEvery?: number;
 }
 
-/** One report: also what a metrics feature receives (`cello_event_loop_blocked_seconds` by route). */
+/** One report, as the warning's fields carry it. */
 export interface BlockedStretch {
   /** The route, as `GET /path`. */
   readonly route: string;
@@ -33,9 +34,9 @@ export class BlockingDetector {
   readonly #everyMs: number;
   readonly #log: FastifyBaseLogger;
   readonly #suppressed = new Map<string, Suppressed>();
-  readonly #listeners: Array<(stretch: BlockedStretch) => void> = [];
+  readonly #observer: AppObserver;
 
-  constructor(log: FastifyBaseLogger, options: BlockingDetectionOptions = {}) {
+  constructor(log: FastifyBaseLogger, observer: AppObserver, options: BlockingDetectionOptions = {}) {
     const threshold = options.thresholdMs ?? 50;
     if (typeof threshold !== 'number' || !(threshold > 0) || !Number.isFinite(threshold)) {
       throw celloError('CELLO_ERR_BLOCKING_CONFIG', [`thresholdMs must be a positive number of milliseconds, got ${String(threshold)}`]);
@@ -48,17 +49,14 @@ export class BlockingDetector {
     this.thresholdNs = BigInt(Math.round(threshold * 1e6));
     this.#everyMs = every * 1000;
     this.#log = log;
-  }
-
-  /** Called with every stretch over the threshold (a metrics feature's seam). */
-  onBlocked(listener: (stretch: BlockedStretch) => void): void {
-    this.#listeners.push(listener);
+    this.#observer = observer;
   }
 
   /** A stretch of `route`'s `stage` took `ns` nanoseconds, over the threshold. */
   report(route: string, stage: string, ns: bigint): void {
     const ms = Math.round(Number(ns) / 1e4) / 100;
-    for (const listener of this.#listeners) listener({ route, stage, ms });
+    // Every stretch reaches the metrics (cello_event_loop_blocked_seconds); only the warnings are rate-limited.
+    this.#observer.eventLoopBlocked?.(route, stage, Number(ns) / 1e9);
     const key = `${route}\0${stage}`;
     const now = Date.now();
     const seen = this.#suppressed.get(key);

@@ -21,16 +21,19 @@ export class RequestLogFields {
     this.#storage = storage;
   }
 
-  add(source: LogFieldSource): void {
-    this.#sources.push(source);
+  /** Adds a source of fields; enabling a feature twice adds its source once. */
+  addOnce(source: LogFieldSource): void {
+    if (!this.#sources.includes(source)) this.#sources.push(source);
   }
 
   /** pino calls it for every line; outside a request it only reads the storage. */
   readonly mixin = (_merge: object, _level: number, logger?: unknown): Record<string, unknown> => {
     const ctx = this.#storage.getStore();
     if (ctx === undefined) return {};
+    // A request's own logger (fastify's request.log, a child of it) has its fields bound already.
     const bound = (logger as Record<symbol, string> | undefined)?.[chindings];
-    const fields: Record<string, unknown> = bound !== undefined && bound.includes('"reqId"') ? {} : { reqId: ctx.request.id };
+    if (bound !== undefined && bound.includes('"reqId"')) return {};
+    const fields: Record<string, unknown> = { reqId: ctx.request.id };
     for (const source of this.#sources) Object.assign(fields, source(ctx));
     return fields;
   };

@@ -20,4 +20,9 @@ export class AppObserver {
   backgroundTaskFailed: ((route: string) => void) | null = null;
   /** A dependency cleanup (the code after `yield`) that threw. */
   cleanupFailed: ((route: string) => void) | null = null;
+  /**
+   * A synchronous stretch over blocking detection's threshold: `route` is `METHOD /pattern`,
+   * `stage` is `handler`, `guard <Name>` or `dependency <name>`.
+   */
+  eventLoopBlocked: ((route: string, stage: string, seconds: number) => void) | null = null;
 }

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest, onRequestAbortHookHandler, onRequestHookHandler, onResponseHookHandler } from 'fastify';
-import { collectDefaultMetrics, Registry } from 'prom-client';
+import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import { celloError } from '../errors/cello-error.js';
 import { featureOrder, type Feature, type RouteHooks } from '../features/feature.js';
 import { httpMethods } from '../http/methods.js';
@@ -8,6 +8,9 @@ import * as clusterScrape from './cluster-scrape.js';
 import type { AppObserver } from './observer.js';
 import { defaultBuckets, unmatchedRoute, type PrometheusOptions } from './prometheus-options.js';
 import { LabelledCounter, ReadGauge, RequestSeries, type RouteSeries } from './series.js';
+
+/** From a blocking detection threshold's order (tens of ms) to stalls a health check would notice. */
+const blockedBuckets = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /** How long a worker waits for the primary to collect every worker's metrics. */
 const clusterScrapeTimeoutMs = 5000;
@@ -62,6 +65,16 @@ export class Prometheus implements Feature {
     const misses = counter('cello_cache_misses_total', 'Response cache misses, by route pattern');
     const tasks = counter('cello_background_task_failures_total', 'Background tasks that threw, by route pattern');
     const cleanups = counter('cello_dependency_cleanup_failures_total', 'Dependency cleanups (code after yield) that threw, by route pattern');
+    // Only stretches over blocking detection's threshold reach it (rare), so prom-client's own
+    // label lookup per observation is fine here.
+    const blocked = new Histogram({
+      name: 'cello_event_loop_blocked_seconds',
+      help: 'Synchronous stretches over blocking detection\'s threshold, by method, route pattern and stage',
+      labelNames: ['method', 'route', 'stage'],
+      buckets: blockedBuckets,
+      registers: [],
+    });
+    this.registry.registerMetric(blocked);
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
 
     const requests = this.#requests;
@@ -70,6 +83,10 @@ export class Prometheus implements Feature {
     observer.cacheMiss = (route) => void misses.child(route, { route }).value++;
     observer.backgroundTaskFailed = (route) => void tasks.child(route, { route }).value++;
     observer.cleanupFailed = (route) => void cleanups.child(route, { route }).value++;
+    observer.eventLoopBlocked = (label, stage, seconds) => {
+      const space = label.indexOf(' ');
+      blocked.observe({ method: label.slice(0, space), route: label.slice(space + 1), stage }, seconds);
+    };
     observer.fastPathServed = (method, route, status, startedAt) => {
       requests.route(method, route).observe(status, (performance.now() - startedAt) / 1000);
     };
