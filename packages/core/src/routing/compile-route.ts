@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
 import type { AppRuntime } from '../app-runtime.js';
 import { timedBinder, timedHandler } from '../blocking/timed.js';
 import { runInRequestContext } from '../context/context-route.js';
-import { dependencyName as nameOfDependency } from '../di/dependency.js';
+import { dependencyName } from '../di/dependency.js';
 import type { RequestContext } from '../di/request-context.js';
 import { Exchange } from '../exchange/exchange.js';
 import { toPayload, type ResultPolicy } from '../http/send-result.js';
@@ -161,10 +161,6 @@ function makeInvalidate(tags: readonly string[] | null, cache: ResponseCache, po
   };
 }
 
-function dependencyName(token: unknown): string {
-  return typeof token === 'function' && token.name ? token.name : 'anonymous';
-}
-
 /**
  * Compiles one route table row into the fastify handler for it. The shape of the handler is
  * chosen here, once: a route with no per-request context calls the method directly; a sync
@@ -188,7 +184,7 @@ function compileHandler(def: RouteDefinition, env: CompileEnv, timed: boolean): 
   const tracing = env.tracing ?? null;
   const binders = plans.map((p, i) => {
     const bind = blocking !== null && p.isAsync ? timedBinder(p.bind, label, stageOf(def, i), blocking) : p.bind;
-    return tracing !== null && def.params[i]!.kind === 'depends' ? tracing.dependency(bind, dependencyName(def.params[i]!.token)) : bind;
+    return tracing !== null && def.params[i]!.kind === 'depends' ? tracing.dependency(bind, dependencyName(def.params[i]!.token as Function)) : bind;
   });
   const asyncAt = plans.map((p) => p.isAsync);
   const hasAsyncParams = asyncAt.includes(true);
@@ -218,7 +214,7 @@ function compileHandler(def: RouteDefinition, env: CompileEnv, timed: boolean): 
 // What a blocking warning calls an async parameter's binder: a dependency by its name.
 function stageOf(def: RouteDefinition, index: number): string {
   const p = def.params[index]!;
-  return p.kind === 'depends' ? `dependency ${nameOfDependency(p.token as Function)}` : `${p.kind} parameter ${index}`;
+  return p.kind === 'depends' ? `dependency ${dependencyName(p.token as Function)}` : `${p.kind} parameter ${index}`;
 }
 
 /** `GET /users/:id`: how warnings name a route. */
