@@ -1,36 +1,12 @@
 import { spawn } from 'node:child_process';
-import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { freePort, getFresh } from './helpers/cluster-http';
 import { parseMetrics, valueOf } from './helpers/prometheus';
 
 // A real cluster: the fixture calls app.listen({ workers: 2 }) with enablePrometheus().
 const fixture = join(__dirname, 'fixtures/metrics-workers-server.js');
 
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
-}
-
-/** GET over a fresh connection each time, so the primary hands it to the next worker. */
-function get(port: number, path: string): Promise<{ status: number; body: string }> {
-  return new Promise((done, fail) => {
-    const req = request({ host: '127.0.0.1', port, path, agent: false }, (res) => {
-      let body = '';
-      res.on('data', (d) => (body += d));
-      res.on('end', () => done({ status: res.statusCode!, body }));
-      res.on('error', fail);
-    });
-    req.on('error', fail);
-    req.end();
-  });
-}
+const get = getFresh;
 
 test('with listen({ workers: 2 }), one scrape of /metrics counts the requests of every worker', async () => {
   const port = await freePort();

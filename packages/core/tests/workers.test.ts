@@ -1,6 +1,5 @@
-import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { freePort, getFresh } from './helpers/cluster-http';
 import { App } from '@cello/core';
 import { startScript, type ScriptProcess } from './helpers/script-process';
 
@@ -23,30 +22,7 @@ afterAll(() => {
   for (const { child } of running) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 });
 
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
-}
-
-/** GET over a fresh connection each time, so the primary hands it to the next worker. */
-function get(port: number, path: string): Promise<{ status: number; body: string }> {
-  return new Promise((done, fail) => {
-    const req = request({ host: '127.0.0.1', port, path, agent: false }, (res) => {
-      let body = '';
-      res.on('data', (d) => (body += d));
-      res.on('end', () => done({ status: res.statusCode!, body }));
-      res.on('error', fail);
-    });
-    req.on('error', fail);
-    req.end();
-  });
-}
+const get = getFresh;
 
 const pidOf = async (port: number): Promise<number> => (JSON.parse((await get(port, '/pid')).body) as { pid: number }).pid;
 
